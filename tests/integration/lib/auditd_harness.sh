@@ -16,6 +16,8 @@
 #                          current value. The cleanup restores the value it found.
 #   HARNESS_PLUGIN_ARGS    args line of the plugin conf (auditd passes at most 2 arguments).
 #
+# The functions work with and without `set -euo pipefail` in the calling script.
+#
 # Safety contract: one auditd at a time holds the kernel audit socket, so every user of this
 # harness serializes on /tmp/timeguard-auditd.lock. The harness never changes the failure
 # mode, never touches an auditd it did not start, stops its own auditd by pid, deletes only
@@ -66,7 +68,7 @@ harness_init() {
     harness_skip "timed out after ${HARNESS_LOCK_WAIT_SECONDS} s waiting for $HARNESS_LOCK_FILE"
 
   local running
-  running=$(pgrep -x auditd | tr '\n' ' ')
+  running=$(pgrep -x auditd | tr '\n' ' ' || true)
   [[ -z $running ]] || harness_skip "another auditd runs (pid $running); the test leaves it alone"
   local socket_pid
   socket_pid=$(harness_status_field pid)
@@ -234,6 +236,7 @@ harness_stop_auditd() {
 harness_cleanup() {
   local status=$?
   trap - EXIT
+  set +e  # every cleanup step must run even when an earlier one fails
   local command key
   for command in "${HARNESS_CLEANUP_COMMANDS[@]}"; do
     eval "$command" || harness_log "cleanup command failed: $command"
