@@ -174,9 +174,17 @@ Result<std::int64_t> read_injected_offset(auparse_state_t* au) {
     return fail("TIME_INJOFFSET nsec=" + *nsec_text + " is outside [0, 999999999]");
   }
 
+  // For a negative sec, compute (sec + 1) s - (1 s - nsec) so that every offset that fits in
+  // int64 nanoseconds, down to INT64_MIN, is accepted.
+  std::int64_t whole = *sec;
+  std::int64_t fraction = *nsec;
+  if (whole < 0 && fraction > 0) {
+    whole += 1;
+    fraction -= kNanosecondsPerSecond;
+  }
   std::int64_t delta = 0;
-  if (__builtin_mul_overflow(*sec, kNanosecondsPerSecond, &delta) ||
-      __builtin_add_overflow(delta, *nsec, &delta)) {
+  if (__builtin_mul_overflow(whole, kNanosecondsPerSecond, &delta) ||
+      __builtin_add_overflow(delta, fraction, &delta)) {
     return fail("TIME_INJOFFSET sec=" + *sec_text + " overflows int64 nanoseconds");
   }
   return delta;
