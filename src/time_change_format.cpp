@@ -36,8 +36,7 @@ std::string format_in_unit(std::uint64_t ns, const DurationUnit& unit) {
   return text;
 }
 
-// Formats a non-negative duration in the largest unit that is not above it; format_duration_ns
-// documents the rule.
+// Formats a non-negative duration by the rule that format_duration_ns documents.
 std::string format_magnitude(std::uint64_t ns) {
   for (std::size_t i = 0; i < kDurationUnits.size(); ++i) {
     const DurationUnit& unit = kDurationUnits[i];

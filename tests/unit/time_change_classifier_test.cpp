@@ -46,7 +46,7 @@ std::string proctitle_line(const std::string& value) {
 }
 
 // Finds the corpus of real audit logs: $TIMEGUARD_CORPUS_DIR, or shared/corpus/audit beside
-// the checkout or beside the folder that holds the checkout.
+// the checkout or beside the folder that contains the checkout.
 std::optional<std::filesystem::path> corpus_dir() {
   if (const char* env = std::getenv("TIMEGUARD_CORPUS_DIR")) {
     return std::filesystem::is_directory(env) ? std::optional<std::filesystem::path>(env)
@@ -365,7 +365,7 @@ TEST_CASE("classifier: real chronyd events from the corpus", "[classifier][corpu
       {"go-libaudit/aucoalesce/ubuntu-21.10-linux-5.13.yaml", "1643150874.899:880",
        ChangeKind::adjust, "clock_adjtime", 20294, 0, "root", "/usr/sbin/chronyd -F 1",
        {{"status", 8257, 64}}},
-      // This YAML copy lost the 0x1D before the enriched part, so auparse sees no names.
+      // This YAML copy lost the 0x1D before the enriched part, so auparse finds no names.
       {"go-libaudit/aucoalesce/ubuntu-21.10-linux-5.13.yaml", "1643150881.711:884",
        ChangeKind::adjust, "clock_adjtime", 20294, 112, "", "/usr/sbin/chronyd -F 1",
        {{"freq", 61699380790580, 61699325952000}}},
