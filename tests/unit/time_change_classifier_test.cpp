@@ -3,10 +3,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "audit_intake.hpp"
 #include "skip.hpp"
 #include "time_change_classifier.hpp"
 
@@ -46,7 +48,7 @@ std::string proctitle_line(const std::string& value) {
 }
 
 // Finds the corpus of real audit logs: $TIMEGUARD_CORPUS_DIR, or shared/corpus/audit beside
-// the checkout or beside the folder that holds the checkout.
+// the checkout or beside the folder that contains the checkout.
 std::optional<std::filesystem::path> corpus_dir() {
   if (const char* env = std::getenv("TIMEGUARD_CORPUS_DIR")) {
     return std::filesystem::is_directory(env) ? std::optional<std::filesystem::path>(env)
@@ -365,7 +367,7 @@ TEST_CASE("classifier: real chronyd events from the corpus", "[classifier][corpu
       {"go-libaudit/aucoalesce/ubuntu-21.10-linux-5.13.yaml", "1643150874.899:880",
        ChangeKind::adjust, "clock_adjtime", 20294, 0, "root", "/usr/sbin/chronyd -F 1",
        {{"status", 8257, 64}}},
-      // This YAML copy lost the 0x1D before the enriched part, so auparse sees no names.
+      // This YAML copy lost the 0x1D before the enriched part, so auparse finds no names.
       {"go-libaudit/aucoalesce/ubuntu-21.10-linux-5.13.yaml", "1643150881.711:884",
        ChangeKind::adjust, "clock_adjtime", 20294, 112, "", "/usr/sbin/chronyd -F 1",
        {{"freq", 61699380790580, 61699325952000}}},
@@ -426,4 +428,35 @@ TEST_CASE("classifier: corpus step of zero and its attribution", "[classifier][c
   CHECK(change->time_sec == 1530616044);
   CHECK(change->time_msec == 507);
   CHECK(change->serial == 7);
+}
+
+TEST_CASE("classifier: events from the intake", "[classifier][corpus]") {
+  auto dir = corpus_dir();
+  if (!dir) {
+    TIMEGUARD_SKIP("corpus of real audit logs not found; set TIMEGUARD_CORPUS_DIR");
+  }
+  std::ifstream in(*dir / "laurel/record-adjntpval.txt", std::ios::binary);
+  const std::string stream((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  static const ClockSyscalls syscalls;
+  std::vector<std::string> bad_lines;
+  AuditIntake intake(syscalls, AssemblerLimits{},
+                     [&](std::string_view reason, std::string_view) {
+                       bad_lines.emplace_back(reason);
+                     });
+  const auto now = MonotonicClock::time_point{} + std::chrono::hours(1);
+  intake.consume(stream, now);
+  intake.finish(now);
+
+  auto events = intake.take_completed();
+  CHECK(bad_lines.empty());
+  REQUIRE(events.size() == 1);
+  auto change = classify(events.front());
+  REQUIRE(change);
+  CHECK(change->kind == ChangeKind::adjust);
+  CHECK(change->serial == 4237);
+  CHECK(change->syscall == "adjtimex");
+  CHECK(change->process.comm == "chronyd");
+  CHECK(change->process.uid_name == "chrony");
+  REQUIRE(change->adjustments.size() == 1);
+  CHECK(change->adjustments.front().op == "freq");
 }
