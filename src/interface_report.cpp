@@ -66,7 +66,7 @@ ReportRow join_one(const KernelAddress& address, const ClientState* state, const
 
   // NOTE: a dead DHCPv6 client whose lease file was not found also lands here and is then
   // reported as SLAAC instead of no_client.
-  row.router_advertised = address.family == AF_INET6 && !row.lease_found && !client.alive;
+  row.router_advertised = address.family == AF_INET6 && address.dynamic && !row.lease_found && !client.alive;
 
   if (const auto found = overrides.find(address.interface); found != overrides.end()) {
     row.client_clock = found->second;

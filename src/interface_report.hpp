@@ -41,7 +41,7 @@ struct ReportRow {
   std::optional<std::int64_t> expire;
   // Why no lease matched, e.g. the discovery problem or "the current lease is for 10.0.0.9".
   std::string lease_problem;
-  // An IPv6 address with no DHCPv6 lease or client, taken as SLAAC: the kernel renews it from
+  // A dynamic IPv6 address with no DHCPv6 lease or client, taken as SLAAC: the kernel renews it from
   // router advertisements, so it needs no DHCP client.
   bool router_advertised = false;
 
