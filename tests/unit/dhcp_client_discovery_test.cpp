@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -335,4 +336,40 @@ TEST_CASE("dhcp lease: names round trip", "[discovery]") {
   CHECK(timeguard::default_clock(DhcpClient::unknown) == ClientClock::realtime);
   CHECK(timeguard::default_clock(DhcpClient::networkd) == ClientClock::boottime);
   CHECK(timeguard::default_clock(DhcpClient::udhcpc) == ClientClock::monotonic);
+}
+
+// Run by tests/integration/lease_discovery_netns.sh after it has started a real dhclient inside
+// network namespaces of its own; hidden from the normal unit test run.
+TEST_CASE("discovery: real dhclient in netns", "[.][netns]") {
+  const char* interface = std::getenv("TIMEGUARD_NETNS_INTERFACE");
+  const char* lease_file = std::getenv("TIMEGUARD_NETNS_LEASE_FILE");
+  const char* pid_file = std::getenv("TIMEGUARD_NETNS_PID_FILE");
+  const char* pid = std::getenv("TIMEGUARD_NETNS_DHCLIENT_PID");
+  if (interface == nullptr || lease_file == nullptr || pid_file == nullptr || pid == nullptr) {
+    WARN("SKIPPED: run by tests/integration/lease_discovery_netns.sh only");
+    return;
+  }
+
+  auto state = discover_client(interface, 0, timeguard::DiscoveryRoots{});
+  INFO("problem: " << state.problem);
+  CHECK(state.client == DhcpClient::dhclient);
+  CHECK(state.alive);
+  CHECK(state.pid == std::atoi(pid));
+  CHECK(state.lease_file == lease_file);
+  CHECK(state.pid_file == pid_file);
+  REQUIRE(state.leases.has_value());
+  REQUIRE(state.leases->current.size() == 1);
+
+  const auto& lease = state.leases->current.front();
+  std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  CHECK(lease.address.starts_with("10.231.0."));
+  CHECK(lease.family == AF_INET);
+  REQUIRE(lease.renew.has_value());
+  REQUIRE(lease.rebind.has_value());
+  REQUIRE(lease.expire.has_value());
+  CHECK(*lease.renew < *lease.rebind);
+  CHECK(*lease.rebind < *lease.expire);
+  CHECK(*lease.expire > now);
+  CHECK(*lease.expire <= now + 120);  // dnsmasq grants 2-minute leases
+  CHECK_FALSE(lease.released);
 }
