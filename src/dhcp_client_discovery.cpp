@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <system_error>
 
@@ -315,6 +316,36 @@ ClientState state_without_lease(const std::vector<DhcpProcess>& processes, const
   return state;
 }
 
+bool has_family(const std::vector<DhcpLease>& leases, int family) {
+  return std::any_of(leases.begin(), leases.end(), [family](const DhcpLease& lease) { return lease.family == family; });
+}
+
+// dhclient runs one process per family (-4 and -6), each with its own lease file. Adds the
+// families missing from `contents` out of the files that other running dhclients named.
+void merge_other_families(const std::vector<Candidate>& candidates, const Candidate& chosen,
+                          const std::string& interface, LeaseFileContents& contents) {
+  for (const Candidate& other : candidates) {
+    if (&other == &chosen || !other.named_by_process || other.path == chosen.path) {
+      continue;
+    }
+    auto text = read_file(other.path);
+    auto parsed = text ? parse_for_client(other, *text, interface) : Result<LeaseFileContents>(text.error());
+    if (!parsed) {
+      continue;
+    }
+    record_file(parsed->current, other.path.string());
+    record_file(parsed->fallbacks, other.path.string());
+    for (const DhcpLease& lease : parsed->current) {
+      if (has_family(contents.current, lease.family)) {
+        continue;
+      }
+      contents.current.push_back(lease);
+      std::copy_if(parsed->fallbacks.begin(), parsed->fallbacks.end(), std::back_inserter(contents.fallbacks),
+                   [&lease](const DhcpLease& fallback) { return fallback.family == lease.family; });
+    }
+  }
+}
+
 }  // namespace
 
 ClientState discover_client(const std::string& interface, int ifindex, const DiscoveryRoots& roots) {
@@ -339,6 +370,9 @@ ClientState discover_client(const std::string& interface, int ifindex, const Dis
     if (contents && !contents->current.empty()) {
       record_file(contents->current, state.lease_file);
       record_file(contents->fallbacks, state.lease_file);
+      if (candidate.client == DhcpClient::dhclient) {
+        merge_other_families(candidates, candidate, interface, *contents);
+      }
       state.leases = std::move(*contents);
       return state;
     }

@@ -51,15 +51,17 @@ fi
 ip netns add "$client_ns" || exit 1
 ip -n "$server_ns" link add "$server_if" type veth peer name "$client_if" netns "$client_ns" || exit 1
 ip -n "$server_ns" addr add 10.231.0.1/24 dev "$server_if" || exit 1
+ip -n "$server_ns" addr add fd5e:231::1/64 dev "$server_if" nodad || exit 1
 ip -n "$server_ns" link set "$server_if" up || exit 1
 ip -n "$server_ns" link set lo up || exit 1
 ip -n "$client_ns" link set "$client_if" up || exit 1
 ip -n "$client_ns" link set lo up || exit 1
 
-# dnsmasq as a DHCP server only (port=0 turns DNS off), 2-minute leases.
+# dnsmasq as a DHCPv4 and DHCPv6 server only (port=0 turns DNS off), 2-minute leases.
 ip netns exec "$server_ns" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 \
   --no-resolv --no-hosts --bind-interfaces --interface="$server_if" --except-interface=lo \
-  --dhcp-range=10.231.0.10,10.231.0.50,255.255.255.0,2m --dhcp-authoritative \
+  --dhcp-range=10.231.0.10,10.231.0.50,255.255.255.0,2m \
+  --dhcp-range=fd5e:231::10,fd5e:231::50,64,2m --dhcp-authoritative \
   --dhcp-leasefile="$work_dir/dnsmasq.leases" --pid-file="$work_dir/dnsmasq.pid" \
   --log-facility="$work_dir/dnsmasq.log" &
 started_pids+=($!)
@@ -70,6 +72,8 @@ cat >"$work_dir/hook.sh" <<'HOOK'
 case "$reason" in
   BOUND|RENEW|REBIND|REBOOT)
     ip addr replace "$new_ip_address/${new_subnet_mask:-255.255.255.0}" dev "$interface" ;;
+  BOUND6|RENEW6|REBIND6|REBOOT6)
+    ip -6 addr replace "$new_ip6_address/128" dev "$interface" nodad ;;
 esac
 exit 0
 HOOK
@@ -83,19 +87,33 @@ ip netns exec "$client_ns" dhclient -4 -d -v -cf "$work_dir/dhclient.conf" -sf "
 dhclient_pid=$!
 started_pids+=("$dhclient_pid")
 
-for _ in $(seq 1 60); do
-  if grep -q "fixed-address" "$lease_file" 2>/dev/null; then
+# dhclient -6 sends from the link-local address, which must finish duplicate address detection.
+for _ in $(seq 1 20); do
+  if ! ip -n "$client_ns" -6 addr show dev "$client_if" | grep -q tentative; then
     break
   fi
   sleep 0.5
 done
-if ! grep -q "fixed-address" "$lease_file" 2>/dev/null; then
-  echo "FAIL: dhclient wrote no lease within 30 s"
-  cat "$work_dir/dhclient.log"
-  exit 1
-fi
-echo "dhclient pid=$dhclient_pid lease file:"
-cat "$lease_file"
+lease6_file="$work_dir/dhclient6.$client_if.leases"
+ip netns exec "$client_ns" dhclient -6 -d -v -cf "$work_dir/dhclient.conf" -sf "$work_dir/hook.sh" \
+  -lf "$lease6_file" -pf "$work_dir/dhclient6.$client_if.pid" "$client_if" >"$work_dir/dhclient6.log" 2>&1 &
+started_pids+=($!)
+
+# Waits up to 30 s for FILE to contain PATTERN.
+wait_for() {
+  for _ in $(seq 1 60); do
+    if grep -q "$2" "$1" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "FAIL: $1 has no $2 after 30 s"
+  return 1
+}
+wait_for "$lease_file" "fixed-address" || { cat "$work_dir/dhclient.log"; exit 1; }
+wait_for "$lease6_file" "iaaddr" || { cat "$work_dir/dhclient6.log"; exit 1; }
+echo "dhclient pid=$dhclient_pid lease files:"
+cat "$lease_file" "$lease6_file"
 
 TIMEGUARD_NETNS_INTERFACE="$client_if" TIMEGUARD_NETNS_LEASE_FILE="$lease_file" \
   TIMEGUARD_NETNS_PID_FILE="$pid_file" TIMEGUARD_NETNS_DHCLIENT_PID="$dhclient_pid" \

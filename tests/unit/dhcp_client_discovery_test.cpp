@@ -358,7 +358,7 @@ TEST_CASE("discovery: real dhclient in netns", "[.][netns]") {
   CHECK(state.lease_file == lease_file);
   CHECK(state.pid_file == pid_file);
   REQUIRE(state.leases.has_value());
-  REQUIRE(state.leases->current.size() == 1);
+  REQUIRE(state.leases->current.size() == 2);  // the -4 and the -6 dhclient
 
   const auto& lease = state.leases->current.front();
   std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
@@ -372,4 +372,16 @@ TEST_CASE("discovery: real dhclient in netns", "[.][netns]") {
   CHECK(*lease.expire > now);
   CHECK(*lease.expire <= now + 120);  // dnsmasq grants 2-minute leases
   CHECK_FALSE(lease.released);
+
+  const auto& lease6 = state.leases->current.back();
+  CHECK(lease6.family == AF_INET6);
+  CHECK(lease6.address.starts_with("fd5e:231::"));
+  CHECK(lease6.lease_file != lease_file);
+  REQUIRE(lease6.starts.has_value());
+  REQUIRE(lease6.renew.has_value());
+  REQUIRE(lease6.expire.has_value());
+  CHECK(*lease6.starts <= now);
+  CHECK(*lease6.renew > *lease6.starts);
+  CHECK(*lease6.expire > now);
+  CHECK(*lease6.expire <= now + 120);
 }
