@@ -7,6 +7,8 @@
 #   lab_start                        # namespaces, veth pair, dnsmasq; cleanup runs on EXIT
 #   lab_start_dhclient               # dhclient in the client namespace, waits for the lease
 #   lab_in_client timeguard status   # runs a command inside the client namespace
+#   lab_kill PID                     # stops one process the lab started
+#   lab_expect_eq / lab_expect_between  assertions that fail the test with the value
 #
 # Layout: namespaces tg<pid>srv and tg<pid>cli, interfaces tg<pid>s and tg<pid>c, subnet
 # 10.77.41.0/24 inside the namespaces only. dnsmasq serves 10.77.41.100-150 with a 120 s lease
@@ -115,6 +117,17 @@ lab_start_dhclient() {
     sleep 0.5
   done
   lab_fail "no lease after 30 s; dhclient log: $(cat "$LAB_DIR/dhclient.log")"
+}
+
+# Fails unless "$2" equals "$3"; $1 names the value in the message.
+lab_expect_eq() {
+  [ "$2" = "$3" ] || lab_fail "$1: expected \"$3\", got \"$2\""
+}
+
+# Fails unless the integer "$2" lies in [$3, $4]; $1 names the value in the message.
+lab_expect_between() {
+  [[ "$2" =~ ^-?[0-9]+$ ]] || lab_fail "$1: expected a number in [$3, $4], got \"$2\""
+  { [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; } || lab_fail "$1: expected a value in [$3, $4], got $2"
 }
 
 # Runs a command inside the client namespace.
