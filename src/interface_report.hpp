@@ -39,7 +39,7 @@ struct ReportRow {
   std::optional<std::int64_t> renew;
   std::optional<std::int64_t> rebind;
   std::optional<std::int64_t> expire;
-  // Why no lease matched, e.g. the discovery problem or "the current lease is for 10.0.0.9".
+  // Reason no lease matched, e.g. the discovery problem or "the current lease is for 10.0.0.9".
   std::string lease_problem;
   // A dynamic IPv6 address with no DHCPv6 lease or client, taken as SLAAC: the kernel renews it from
   // router advertisements, so it needs no DHCP client.
