@@ -8,6 +8,7 @@
 #   lab_start_dhclient               # dhclient in the client namespace, waits for the lease
 #   lab_in_client timeguard status   # runs a command inside the client namespace
 #   lab_kill PID                     # stops one process the lab started
+#   lab_track_pid PID                # adds a pid for lab_cleanup to stop
 #   lab_expect_eq / lab_expect_between  assertions that fail the test with the value
 #
 # Layout: namespaces tg<pid>srv and tg<pid>cli, interfaces tg<pid>s and tg<pid>c, subnet
@@ -135,7 +136,13 @@ lab_in_client() {
   ip netns exec "$LAB_CLIENT_NS" "$@"
 }
 
-# Stops one process the lab started: SIGTERM, up to 2 s, then SIGKILL. Ignores other pids.
+# Adds a pid that a test started indirectly (e.g. a dhclient a hook daemonized) to the
+# processes lab_cleanup stops. Register only pids verified to belong to this test.
+lab_track_pid() {
+  LAB_PIDS+=("$1")
+}
+
+# Stops one process the lab started or tracks: SIGTERM, up to 2 s, then SIGKILL. Ignores other pids.
 lab_kill() {
   local pid=$1 known=0 candidate
   for candidate in "${LAB_PIDS[@]}"; do
