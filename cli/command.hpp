@@ -15,5 +15,6 @@ using Arguments = std::vector<std::string_view>;
 
 int run_status(const Arguments& args);
 int run_simulate(const Arguments& args);
+int run_report(const Arguments& args);
 
 }  // namespace timeguard::cli

@@ -19,6 +19,7 @@ constexpr Command kCommands[] = {
     {"status", "show each address, its DHCP lease, kernel lifetimes and verdict", timeguard::cli::run_status},
     {"simulate", "show the same as status as if the wall clock stepped now (--step=-1h)",
      timeguard::cli::run_simulate},
+    {"report", "list the clock changes in saved audit logs and who made them", timeguard::cli::run_report},
 };
 
 void print_usage(std::FILE* out) {
