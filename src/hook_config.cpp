@@ -164,7 +164,7 @@ Status apply_key(const std::string& key, const YAML::Node& value, const std::str
 
 Result<HookSettings> parse_settings(const YAML::Node& node, std::string_view key_path,
                                     HookSettings settings) {
-  if (node.IsNull()) return settings;
+  if (!node || node.IsNull()) return settings;
   if (!node.IsMap()) return invalid(node, key_path, "expected a map of hook settings");
   if (node["preset"] && node["command"]) {
     return invalid(node, key_path, "set either preset or command, not both");

@@ -4,7 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <utility>
@@ -150,7 +150,8 @@ Result<HookProcess> HookProcess::spawn(const CheckedExecutable& program,
     return fail("cannot execute " + program.path + ": " + std::strerror(*exec_error));
   }
 
-  UniqueFd pidfd(::pidfd_open(pid, 0));
+  // glibc 2.36's <sys/pidfd.h> lacks extern "C", so C++ cannot link its wrapper.
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   if (!pidfd.valid()) {
     // Without a pidfd the exit cannot be polled; stop the process rather than lose track of it.
     const int error = errno;

@@ -79,6 +79,10 @@ HookRunner::HookRunner(HookPolicy policy, RecheckFunction recheck, HookRunnerOpt
       options_(std::move(options)),
       logger_(options_.logger ? options_.logger : spdlog::default_logger()) {}
 
+HookRunner::HookRunner(HookRunner&&) noexcept = default;
+HookRunner& HookRunner::operator=(HookRunner&&) noexcept = default;
+HookRunner::~HookRunner() = default;
+
 HookRateLimiter& HookRunner::limiter_for(const std::string& interface,
                                          const HookSettings& settings) {
   auto found = limiters_.find(interface);

@@ -88,6 +88,9 @@ class HookRunner {
   using Clock = std::chrono::steady_clock;
 
   HookRunner(HookPolicy policy, RecheckFunction recheck, HookRunnerOptions options);
+  HookRunner(HookRunner&&) noexcept;
+  HookRunner& operator=(HookRunner&&) noexcept;
+  ~HookRunner();  // a hook still running is killed with SIGKILL and reaped
 
   // Decides whether the verdict in `context` starts a hook on context.interface and, when it
   // does, starts the first step (spawn waits only for execve of the child).
