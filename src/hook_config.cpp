@@ -247,12 +247,15 @@ HookCommand preset_command(HookPreset preset) {
     case HookPreset::command:
       return {};
     case HookPreset::dhclient:
-      // ISC dhclient 4.4 has no "renew now" request, and a second `dhclient IFACE` neither
-      // stops the running one nor refreshes valid_lft: its REBOOT reason makes Debian's
-      // dhclient-script run `ip addr add`, which fails with EEXIST for an address that is still
-      // there. `-x` reads the pid file, sends SIGTERM to the running client and runs the STOP
-      // reason (which removes the address), then the new client requests the same address
-      // (INIT-REBOOT) and adds it with the full lease time. The address is gone for about 1 s.
+      // ISC dhclient 4.4 has no "renew now" request. A second `dhclient IFACE` neither stops
+      // the running one (only -r and -x read the pid file) nor refreshes valid_lft, because its
+      // REBOOT reason makes Debian's dhclient-script run `ip addr add`, which fails with
+      // "Address already assigned" (seen with isc-dhcp-client 4.4.3-P1 in the namespace lab).
+      // `-x` sends SIGTERM to the pid in the pid file and runs the STOP reason, which removes
+      // the address; the new client then requests the same address (INIT-REBOOT) and adds it
+      // with the full lease time. The address is absent for about 1 s.
+      // NOTE: the new client gets only -pf and -lf, so a running client's -cf, -sf or -4/-6
+      // options are not carried over, and -x signals whatever pid the pid file holds.
       return {{"/sbin/dhclient", "-x", "-pf", "{pid_file}", "-lf", "{lease_file}", "{interface}"},
               {"/sbin/dhclient", "-1", "-pf", "{pid_file}", "-lf", "{lease_file}", "{interface}"}};
     case HookPreset::ifupdown:
@@ -280,7 +283,7 @@ const HookSettings& HookPolicy::settings_for(std::string_view interface) const {
 }
 
 Result<HookPolicy> parse_hook_policy(const YAML::Node& node, std::string_view key_path) {
-  // yaml-cpp throws on malformed access; nothing past this function sees its exceptions.
+  // yaml-cpp throws on malformed access, and its exceptions stop here.
   try {
     return parse_policy_map(node, key_path);
   } catch (const YAML::Exception& error) {

@@ -14,7 +14,7 @@ class Node;
 
 namespace timeguard {
 
-// What timeguard does for an interface when a verdict says its address is in danger.
+// The response to a verdict that puts an interface's address in danger.
 enum class HookAction { none, hook };
 
 // A ready-made command for one DHCP client, or `command` for an operator-supplied argv.
@@ -58,7 +58,7 @@ HookCommand preset_command(HookPreset preset);
 
 // Parses the `hooks:` section. `key_path` names `node` in error messages (e.g. "hooks"). Rejects
 // unknown keys, wrong types, out-of-range numbers, relative command paths and unknown
-// placeholders; each error names the key path, the line (1-based) and what is allowed.
+// placeholders. Each error names the key path, the line (1-based) and what is allowed.
 // A null or missing node yields the defaults (action none).
 Result<HookPolicy> parse_hook_policy(const YAML::Node& node, std::string_view key_path);
 

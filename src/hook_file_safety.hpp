@@ -17,8 +17,8 @@ struct CheckedExecutable {
 
 // Rules for a file that makes timeguard (running as root) run commands: the file and every
 // directory above it must be owned by root, and none may be writable by group or others,
-// except a root-owned directory with the sticky bit (like /tmp), where nobody else can
-// replace root's files. Each error names the file, the reason and the fix, e.g.
+// except a root-owned directory with the sticky bit (like /tmp), because there no other user
+// can rename or delete root's files. Each error names the file, the reason and the fix, e.g.
 // "/etc/timeguard/hook.sh is group-writable (mode 0775); run chmod g-w /etc/timeguard/hook.sh".
 Status check_config_file(const std::string& path);
 Result<CheckedExecutable> open_checked_executable(const std::string& path);

@@ -8,8 +8,8 @@
 
 namespace timeguard {
 
-// Output of one hook stream (stdout or stderr), kept up to a byte limit; the rest is counted
-// and dropped so that a chatty hook cannot grow the plugin's memory.
+// Output of one hook stream (stdout or stderr), kept up to a byte limit. Bytes beyond it are
+// counted and dropped, so a chatty hook cannot grow the plugin's memory.
 class BoundedOutput {
  public:
   explicit BoundedOutput(std::size_t limit_bytes = 0) : limit_bytes_(limit_bytes) {}

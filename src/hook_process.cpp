@@ -193,7 +193,7 @@ std::optional<ProcessExit> HookProcess::try_reap() {
   if (reaped_) return std::nullopt;
   siginfo_t info {};
   if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG) != 0) {
-    // ECHILD: somebody else reaped it (SIGCHLD ignored?). Report it as gone.
+    // ECHILD: another part of the program reaped it, or SIGCHLD is ignored. Report it as gone.
     reaped_ = true;
     pidfd_.reset();
     return ProcessExit{std::nullopt, std::nullopt};

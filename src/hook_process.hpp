@@ -12,8 +12,8 @@
 
 namespace timeguard {
 
-// How a hook process ended: one of the two is set, or neither when something else in the
-// program reaped the process first.
+// Exit status or terminating signal of a hook process. Neither is set when another part of
+// the program reaped the process first.
 struct ProcessExit {
   std::optional<int> exit_status;
   std::optional<int> signal;

@@ -21,7 +21,7 @@ class logger;
 
 namespace timeguard {
 
-// What the interface re-check found after a hook finished.
+// Result of the interface re-check after a hook finished.
 struct RecheckOutcome {
   bool danger_gone = false;
   std::optional<std::uint32_t> valid_lft_s;  // nullopt: address absent or lifetime forever
@@ -31,7 +31,7 @@ struct RecheckOutcome {
 using RecheckFunction = std::function<RecheckOutcome(const HookContext&)>;
 
 struct HookRunnerOptions {
-  std::string config_path;  // checked with check_config_file before every run; empty = refuse
+  std::string config_path;  // checked with check_config_file before every run; empty = reject every run
   std::chrono::milliseconds kill_grace{5000};  // from SIGTERM to SIGKILL after a timeout
   std::shared_ptr<spdlog::logger> logger;      // nullptr: spdlog's default logger
 };
