@@ -50,7 +50,7 @@ char decode_escape(std::string_view& cursor) {
   }
 }
 
-// Reads a quoted string; `cursor` starts after the opening quote and ends after the closing one.
+// Reads a quoted string. `cursor` starts after the opening quote and ends after the closing one.
 Result<std::string> read_string(std::string_view& cursor, std::size_t& line) {
   std::size_t start_line = line;
   std::string value;
@@ -397,7 +397,7 @@ Result<ParsedLease> parse_v4_block(TokenCursor& cursor, std::size_t start_line) 
 
 // ---------------------------------------------------------------------------------------------
 // lease6 { } blocks (client/dhclient.c write_client6_lease). Inside an ia-na, "starts" is Unix
-// seconds and renew/rebind are seconds after it; an iaaddr has its own starts and lifetimes.
+// seconds and renew/rebind are seconds after it. An iaaddr has its own starts and lifetimes.
 
 constexpr std::uint64_t kInfiniteLifetime = 0xffffffff;  // RFC 8415: all ones means infinity
 
