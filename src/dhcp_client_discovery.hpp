@@ -15,8 +15,8 @@ struct DiscoveryRoots {
 };
 
 // The DHCP client found for one interface, with its lease if one could be read. lease_file and
-// pid_file name the file the state was read from; when a second dhclient runs for the other
-// address family, its leases are merged into `leases` and each DhcpLease names its own file.
+// pid_file name the files of the chosen client. When a second dhclient runs for the other
+// address family, its leases are merged into `leases`, and each DhcpLease names its own file.
 struct ClientState {
   DhcpClient client = DhcpClient::none;
   ClientClock clock = ClientClock::realtime;

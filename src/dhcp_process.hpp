@@ -19,7 +19,7 @@ struct DhcpProcess {
   std::vector<std::string> argv;    // /proc/PID/cmdline split at NUL bytes
 };
 
-// What a dhclient command line requests. Interface names are the non-option arguments; an
+// The options of a dhclient command line. Interface names are the non-option arguments, and an
 // empty list means dhclient configures every broadcast-capable interface.
 struct DhclientArguments {
   std::string lease_file;           // -lf

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::uint64_t kInfiniteSeconds = 0xffffffff;  // RFC 2131: all ones means infinity
 
-// The durations a lease file stores, in seconds; std::nullopt inside `lifetime` means infinity.
+// The durations a lease file stores, in seconds. An empty `lifetime` means infinity.
 struct LeaseDurations {
   std::string address;
   bool has_lifetime = false;
@@ -22,7 +22,7 @@ struct LeaseDurations {
   std::optional<std::uint64_t> t2;
 };
 
-// Parses a duration field; "infinity" and 0xffffffff return std::nullopt.
+// Parses a duration field. "infinity" and 0xffffffff return std::nullopt.
 Result<std::optional<std::uint64_t>> parse_duration(std::string_view key, std::string_view value) {
   if (trim(value) == "infinity") {
     return std::optional<std::uint64_t>{};

@@ -88,7 +88,7 @@ Result<std::int64_t> read_acquired(std::string_view lease) {
   std::string_view seconds = trim(*acquired);
   seconds = seconds.substr(0, seconds.find('.'));
   auto value = parse_unsigned(seconds);
-  if (!value || *value > static_cast<std::uint64_t>(INT64_MAX)) {
+  if (!value || *value > static_cast<std::uint64_t>(kMaxLeaseInstant)) {
     return fail("invalid <acquired> \"" + std::string(trim(*acquired)) + "\"");
   }
   return static_cast<std::int64_t>(*value);

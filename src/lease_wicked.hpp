@@ -26,8 +26,8 @@ namespace timeguard {
 //
 // This is a tolerant element reader for that shape, not a general XML parser: it ignores
 // attributes, comments and unknown elements, and rejects the file when <lease>, <acquired> or
-// <address> is missing. wicked omits a zero lease-time, which this reads as an infinite lease;
-// missing renewal and rebind times default to 0.5 and 0.875 of the lease time.
+// <address> is missing. wicked omits a zero lease-time, which this reads as an infinite lease.
+// Missing renewal and rebind times default to 0.5 and 0.875 of the lease time.
 Result<LeaseFileContents> parse_wicked_lease(std::string_view text, std::string_view interface);
 
 }  // namespace timeguard

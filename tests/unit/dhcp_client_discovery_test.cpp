@@ -159,6 +159,24 @@ TEST_CASE("discovery: dhclient pid file liveness", "[discovery]") {
   }
 }
 
+TEST_CASE("discovery: dhclient -4 and -6 merged", "[discovery]") {
+  FakeSystem system;
+  system.write("run/v4.leases", kDhclientEth0);
+  system.write("run/v6.leases", read_lease_fixture("dhclient6-eth0.leases"));
+  system.add_process(300, "dhclient", {"dhclient", "-4", "-lf", "/run/v4.leases", "eth0"});
+  system.add_process(301, "dhclient", {"dhclient", "-6", "-lf", "/run/v6.leases", "eth0"});
+
+  auto state = discover_client("eth0", 2, system.roots());
+  CHECK(state.pid == 300);
+  CHECK(state.lease_file == system.path("run/v4.leases"));
+  REQUIRE(state.leases.has_value());
+  REQUIRE(state.leases->current.size() == 2);
+  CHECK(state.leases->current[0].family == AF_INET);
+  CHECK(state.leases->current[1].family == AF_INET6);
+  CHECK(state.leases->current[1].address == "2001:db8:40::1c2");
+  CHECK(state.leases->current[1].lease_file == system.path("run/v6.leases"));
+}
+
 TEST_CASE("discovery: networkd by ifindex", "[discovery]") {
   FakeSystem system;
   system.write("run/systemd/netif/leases/3", read_lease_fixture("networkd-2.lease"));

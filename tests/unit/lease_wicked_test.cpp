@@ -65,6 +65,8 @@ TEST_CASE("wicked lease: rejected inputs", "[leases][wicked]") {
       {"<lease><ipv4:dhcp><address>10.0.0.1</address></ipv4:dhcp></lease>",
        "lease has no <acquired> element"},
       {"<lease><acquired>soon</acquired></lease>", "invalid <acquired> \"soon\""},
+      {"<lease><acquired>9223372036854775807</acquired></lease>",
+       "invalid <acquired> \"9223372036854775807\""},
       {"<lease><acquired>1</acquired><ipv4:dhcp></ipv4:dhcp></lease>",
        "lease has no <address> element"},
       {"<lease><acquired>1</acquired><ipv4:dhcp><address>10.0.0</address></ipv4:dhcp></lease>",
