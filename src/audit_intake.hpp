@@ -36,6 +36,7 @@ class AuditIntake {
   void finish(MonotonicClock::time_point now);
 
   void expire(MonotonicClock::time_point now) { assembler_.expire(now); }
+  void set_limits(AssemblerLimits limits) { assembler_.set_limits(limits); }
   std::vector<AuditEvent> take_completed() { return assembler_.take_completed(); }
 
   const IntakeStats& stats() const { return stats_; }

@@ -36,6 +36,9 @@ struct DhcpLease {
   std::optional<std::int64_t> rebind;  // T2
   std::optional<std::int64_t> expire;  // end of the lease
   bool released = false;          // dhclient writes renew = rebind = expire on release
+  // False when the file stores no lease times at all (NetworkManager's internal client saves
+  // only the address), so renew/rebind/expire being empty means "unknown", not "never".
+  bool schedule_known = true;
 };
 
 // What a lease file holds for one interface: the current lease (the last block written) and

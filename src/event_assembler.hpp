@@ -57,6 +57,9 @@ class EventAssembler {
   // Moves out the events completed so far.
   std::vector<AuditEvent> take_completed();
 
+  // New limits apply from the next record on; open events keep their age.
+  void set_limits(AssemblerLimits limits) { limits_ = limits; }
+
   const AssemblerStats& stats() const { return stats_; }
   std::size_t in_flight() const { return open_.size(); }
 

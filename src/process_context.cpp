@@ -12,8 +12,8 @@ namespace {
 
 constexpr std::size_t kMaxProcFileBytes = 16 * 1024;
 
-// Reads at most max_bytes of a small file with plain read(2) calls; nullopt when it cannot be
-// opened or read. O_NONBLOCK keeps an unexpected FIFO at the path from stalling the open.
+// Reads at most max_bytes of a small file with plain read(2) calls, or returns nullopt when it
+// cannot be opened or read. O_NONBLOCK keeps an unexpected FIFO at the path from stalling the open.
 std::optional<std::string> read_small_file(const std::string& path, std::size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {

@@ -19,8 +19,8 @@ namespace timeguard {
 // the pid now belongs to another process (or the process called exec or renamed itself), and
 // nothing is added. When the process is alive but its parent is no longer the record's ppid,
 // the parent has exited and only the unit is added. Fields that cannot be read stay empty.
-// NOTE: when the process has exited, the parent is taken as is; its pid could in principle
-// have been reused in between, because the record carries no start time to compare.
+// NOTE: when the process has exited, the parent is taken as is. Its pid could have been
+// reused in between, and the record carries no start time to rule that out.
 void add_process_context(ProcessInfo& process, const std::string& proc_root = "/proc");
 
 // Returns the systemd unit from the text of /proc/PID/cgroup: the last *.service or *.scope
@@ -28,8 +28,8 @@ void add_process_context(ProcessInfo& process, const std::string& proc_root = "/
 // name=systemd hierarchy ("1:name=systemd:/system.slice/ntp.service"). "" when there is none.
 std::string systemd_unit_from_cgroup(std::string_view cgroup_file);
 
-// Returns the ppid (field 4) of the text of /proc/PID/stat, whose comm field (2) may itself
-// contain spaces and parentheses; nullopt when the text is malformed.
+// Returns the ppid (field 4) from the text of /proc/PID/stat, or nullopt when the text is
+// malformed. The comm (field 2) may itself contain spaces and parentheses.
 std::optional<pid_t> parent_pid_from_stat(std::string_view stat_file);
 
 }  // namespace timeguard

@@ -129,7 +129,7 @@ struct EventParts {
   std::optional<std::int64_t> delta_ns;
 };
 
-// Copies the SYSCALL record into `change`; type=SYSCALL msg=audit(...): arch=c000003e
+// Copies the SYSCALL record into `change`. Sample: type=SYSCALL msg=audit(...): arch=c000003e
 // syscall=227 success=yes exit=0 ... ppid=4200 pid=4242 auid=1000 uid=0 ... tty=pts0 ses=3
 // comm="date" exe="/usr/bin/date" key="timeguard"
 void read_syscall_record(auparse_state_t* au, TimeChange& change, EventParts& parts) {
@@ -174,9 +174,17 @@ Result<std::int64_t> read_injected_offset(auparse_state_t* au) {
     return fail("TIME_INJOFFSET nsec=" + *nsec_text + " is outside [0, 999999999]");
   }
 
+  // For a negative sec, compute (sec + 1) s - (1 s - nsec) so that every offset that fits in
+  // int64 nanoseconds, down to INT64_MIN, is accepted.
+  std::int64_t whole = *sec;
+  std::int64_t fraction = *nsec;
+  if (whole < 0 && fraction > 0) {
+    whole += 1;
+    fraction -= kNanosecondsPerSecond;
+  }
   std::int64_t delta = 0;
-  if (__builtin_mul_overflow(*sec, kNanosecondsPerSecond, &delta) ||
-      __builtin_add_overflow(delta, *nsec, &delta)) {
+  if (__builtin_mul_overflow(whole, kNanosecondsPerSecond, &delta) ||
+      __builtin_add_overflow(delta, fraction, &delta)) {
     return fail("TIME_INJOFFSET sec=" + *sec_text + " overflows int64 nanoseconds");
   }
   return delta;
@@ -201,8 +209,8 @@ Result<NtpAdjustment> read_ntp_adjustment(auparse_state_t* au) {
   return NtpAdjustment{*op, *old_value, *new_value};
 }
 
-// Adds an injected offset to the event's total; one syscall injects at most one offset, but
-// summing keeps a second record from being lost if a kernel ever writes two.
+// Adds an injected offset to the event's total. One syscall injects at most one offset, so
+// summing only matters if a kernel ever writes two records, and then neither is lost.
 Status add_offset(EventParts& parts, std::int64_t offset) {
   std::int64_t total = parts.delta_ns.value_or(0);
   if (__builtin_add_overflow(total, offset, &total)) {

@@ -21,12 +21,13 @@ namespace timeguard {
 // audits only the TIME_* types) is still classified, with empty attribution, because the
 // kernel writes TIME_* records only for changes it applied.
 //
-// Rejects (with the offending value in the reason): no lines, lines auparse cannot parse,
-// lines of more than one event, a TIME_INJOFFSET with a missing or non-integer sec or nsec,
-// nsec outside [0, 999999999] or a total that overflows int64 nanoseconds, a TIME_ADJNTPVAL
-// with a missing op, old or new, and an event with none of SYSCALL, TIME_INJOFFSET and
-// TIME_ADJNTPVAL. Attribution fields that are missing or malformed stay empty instead, so that
-// a step is reported even when its attribution is damaged.
+// Each rejection names the offending value. Rejected are: no lines, lines auparse cannot
+// parse, and lines of more than one event. So is a TIME_INJOFFSET with a missing or
+// non-integer sec or nsec, an nsec outside [0, 999999999], or a total beyond int64
+// nanoseconds. So are a TIME_ADJNTPVAL with a missing op, old or new or a non-integer old or
+// new, and an event with none of SYSCALL, TIME_INJOFFSET and TIME_ADJNTPVAL. Attribution fields that are
+// missing or malformed stay empty instead, so that a step is reported even when its
+// attribution is damaged.
 //
 // Names (uid_name, auid_name) come from the enriched part when present, else from this host's
 // passwd database through auparse. NOTE: libauparse keeps its name caches in process-global

@@ -25,22 +25,30 @@ std::uint64_t magnitude(std::int64_t ns) {
   return ns < 0 ? ~static_cast<std::uint64_t>(ns) + 1 : static_cast<std::uint64_t>(ns);
 }
 
-// Formats a non-negative duration; format_duration_ns documents the rule.
-std::string format_magnitude(std::uint64_t ns) {
+// Formats value / unit with 3 decimals, rounded half up: 12345678 ns in ms is "12.346".
+std::string format_in_unit(std::uint64_t ns, const DurationUnit& unit) {
+  const std::uint64_t step = unit.nanoseconds / 1000;
+  const std::uint64_t thousandths = ns / step + (ns % step >= (step + 1) / 2 ? 1 : 0);
   char text[64];
-  for (const DurationUnit& unit : kDurationUnits) {
-    // Round to thousandths of the unit first, so 999999999 ns becomes 1.000 s, not 1000.000 ms.
-    const std::uint64_t step = unit.nanoseconds / 1000;
-    const std::uint64_t thousandths = ns / step + (ns % step >= (step + 1) / 2 ? 1 : 0);
-    if (thousandths >= 1000) {
-      std::snprintf(text, sizeof text, "%llu.%03llu %s",
-                    static_cast<unsigned long long>(thousandths / 1000),
-                    static_cast<unsigned long long>(thousandths % 1000), unit.name);
-      return text;
-    }
-  }
-  std::snprintf(text, sizeof text, "%llu ns", static_cast<unsigned long long>(ns));
+  std::snprintf(text, sizeof text, "%llu.%03llu %s",
+                static_cast<unsigned long long>(thousandths / 1000),
+                static_cast<unsigned long long>(thousandths % 1000), unit.name);
   return text;
+}
+
+// Formats a non-negative duration by the rule that format_duration_ns documents.
+std::string format_magnitude(std::uint64_t ns) {
+  for (std::size_t i = 0; i < kDurationUnits.size(); ++i) {
+    const DurationUnit& unit = kDurationUnits[i];
+    if (ns < unit.nanoseconds) {
+      continue;
+    }
+    // Only a value just under 1000 of the next unit can round up to it.
+    const bool rounds_up =
+        i > 0 && ns + unit.nanoseconds / 2000 >= kDurationUnits[i - 1].nanoseconds;
+    return format_in_unit(ns, rounds_up ? kDurationUnits[i - 1] : unit);
+  }
+  return std::to_string(ns) + " ns";
 }
 
 struct StatusBit {

@@ -8,9 +8,9 @@
 
 namespace timeguard {
 
-// Formats a signed duration with a unit chosen by magnitude, rounded to 3 decimals of that
-// unit: "3600.000 s", "-12.500 ms", "3.345 µs", "999 ns". A value that rounds up to 1000 of a
-// unit moves to the next unit, so 999999999 ns is "1.000 s".
+// Formats a signed duration in the largest unit (s, ms, µs, ns) not above its magnitude,
+// rounded half up to 3 decimals: "3600.000 s", "-12.500 ms", "3.345 µs", "999 ns". A value
+// that would round to 1000.000 ms is shown as "1.000 s" instead.
 std::string format_duration_ns(std::int64_t ns);
 
 // Formats one TIME_ADJNTPVAL value, given in the kernel's internal units, in human units:
