@@ -49,8 +49,10 @@ check_setup_and_plugin() {
   [[ -n $(timeline_first done) ]] || { echo "guest runner did not finish (see console.log)"; return 1; }
   reason=$(timeline_detail plugin_missing)
   [[ -z $reason ]] || { echo "plugin not built: $reason"; return 1; }
-  [[ -z $(timeline_first plugin_dead) ]] \
-    || { echo "plugin was not running at the end (see plugin.stderr)"; return 1; }
+  if [[ -n $(timeline_first plugin_dead) ]]; then
+    echo "plugin was not running at the end; last stderr line: $(tail -n 1 "$RESULT_DIR/plugin.stderr" 2>/dev/null)"
+    return 1
+  fi
   [[ -f $RESULT_DIR/events.jsonl ]] \
     || { echo "plugin wrote no JSON lines output (events.jsonl missing)"; return 1; }
 }
@@ -82,9 +84,12 @@ check_address_lost() {
 }
 
 check_address_kept() {
-  local gone
+  local gone back
   gone=$(timeline_first addr_gone)
-  [[ -z $gone ]] || { echo "address of veth-client disappeared at guest time $gone s"; return 1; }
+  [[ -z $gone ]] && return 0
+  back=$(timeline_first addr_back)
+  echo "address of veth-client disappeared at guest time $gone s${back:+, back at $back s}"
+  return 1
 }
 
 # At least $1 renewals (valid_lft went up) after the scenario's action.

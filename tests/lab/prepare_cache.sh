@@ -3,9 +3,10 @@
 #
 #   prepare_cache.sh CACHE_DIR
 #
-# Output files in CACHE_DIR: vmlinux (uncompressed kernel with a PVH entry, so that QEMU boots
-# it directly with -kernel) and initramfs.cpio (busybox-static, the guest init and the modules
-# needed to mount the host root over 9p under an overlay and to create veth pairs).
+# Output files in CACHE_DIR:
+#   vmlinux         the uncompressed kernel, which QEMU boots directly through its PVH entry
+#   initramfs.cpio  busybox-static, the guest init, and the modules that mount the host root
+#                   over 9p under an overlay and create veth pairs
 # Nothing is installed on the host: the kernel package is only downloaded and unpacked.
 # Exit status: 0 ready, 77 a prerequisite is missing (the message says which), 1 failed.
 set -euo pipefail
@@ -132,7 +133,7 @@ main() {
   [[ -e $CACHE_DIR/vmlinux && $CACHE_DIR/vmlinux -nt $vmlinuz ]] \
     || extract_vmlinux "$vmlinuz" "$CACHE_DIR/vmlinux"
 
-  # The initramfs is rebuilt whenever the guest init changes.
+  # The initramfs is rebuilt whenever the guest init or the kernel package changes.
   if [[ ! -e $CACHE_DIR/initramfs.cpio || $LAB_DIR/guest/init -nt $CACHE_DIR/initramfs.cpio \
         || $vmlinuz -nt $CACHE_DIR/initramfs.cpio ]]; then
     build_initramfs "$CACHE_DIR/kernel-root/lib/modules/$version" "$CACHE_DIR/initramfs.cpio"

@@ -6,11 +6,13 @@
 #
 # Without scenarios, runs all of them in the order below. Results go to
 # BUILD_DIR/lab-results/SCENARIO/ (timeline.tsv, events.jsonl, console.log, logs).
-# Environment: TIMEGUARD_LAB_CACHE (kernel and initramfs cache, default BUILD_DIR/lab-cache),
-# TIMEGUARD_LAB_JOBS (guests in parallel, default 2), TIMEGUARD_LAB_BOOT_TIMEOUT (seconds a
-# probe guest may take to boot before the lab is skipped, default 60),
-# TIMEGUARD_LAB_KERNEL_PACKAGE (Debian kernel image package, default the one that
-# linux-image-amd64 depends on).
+# Environment:
+#   TIMEGUARD_LAB_CACHE           kernel and initramfs cache, default BUILD_DIR/lab-cache
+#   TIMEGUARD_LAB_JOBS            guests in parallel, default 2
+#   TIMEGUARD_LAB_BOOT_TIMEOUT    seconds a probe guest may take to boot before the lab is
+#                                 skipped, default 60
+#   TIMEGUARD_LAB_KERNEL_PACKAGE  Debian kernel image package, default the one that
+#                                 linux-image-amd64 depends on
 # Exit status: 0 all passed, 1 a scenario failed, 77 the lab cannot run here (skipped).
 set -uo pipefail
 
@@ -22,8 +24,9 @@ readonly ALL_SCENARIOS=(backward_step backward_step_hook forward_step_expired co
 BUILD_DIR=$SOURCE_DIR/build
 JOBS=${TIMEGUARD_LAB_JOBS:-2}
 BOOT_TIMEOUT=${TIMEGUARD_LAB_BOOT_TIMEOUT:-60}
-# Upper bound for one scenario guest in host seconds: boot, setup and at most 45 s of
-# observation take about 70 s under TCG on one core; the rest is margin for a loaded host.
+# Upper bound for one scenario guest, in host seconds. Boot, setup and at most 45 s of
+# observation took 52-72 s under TCG with two guests on a 2-core host at load 6, so the rest
+# is margin for a slower or busier host.
 readonly SCENARIO_TIMEOUT=240
 
 log() { echo "lab: $*" >&2; }
@@ -35,7 +38,7 @@ parse_arguments() {
     case $1 in
       --build-dir) BUILD_DIR=$(cd "${2:?--build-dir needs a directory}" && pwd); shift 2 ;;
       --jobs) JOBS=${2:?--jobs needs a number}; shift 2 ;;
-      -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
       -*) log "unknown option $1; see --help"; exit 2 ;;
       *) SCENARIOS+=("$1"); shift ;;
     esac

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs one lab scenario inside a throwaway QEMU guest; never run it on a real host, because
+# Runs one lab scenario inside a throwaway QEMU guest. Never run it on a real host, because
 # the scenarios step the wall clock and replace the audit rules.
 #
 #   run_scenario.sh SCENARIO SOURCE_DIR BUILD_DIR
@@ -64,22 +64,37 @@ RULES
   stamp rules "built-in fallback (rules/timeguard.rules not found)"
 }
 
-# Writes the plugin configuration. The plugin's options are defined by the plugin, so this is
-# the one place to adapt when they change.
+# Writes the plugin configuration (keys as in config/timeguard.yaml) and the wrapper that
+# auditd starts. The wrapper records the plugin's pid and passes --json, which also sends the
+# plugin's log messages to stderr: the guest runs no syslog daemon.
 write_plugin_config() {
-  mkdir -p /var/log/timeguard "$WORK/hooks"
+  mkdir -p /var/log/timeguard
   cat > "$WORK/timeguard.yaml" <<YAML
+log:
+  level: debug
 output:
-  json_lines: $EVENTS
-hooks:
-  renew:
-    enabled: $HOOK_ENABLED
-    dry_run: false
+  json_file: $EVENTS
+network:
+  enabled: true
+  # Short, so that a dead client is noticed well within a 30 s lease.
+  check_interval_s: 5
+clock_jump:
+  enabled: true
 YAML
+  if [[ $HOOK_ENABLED == true ]]; then
+    cat >> "$WORK/timeguard.yaml" <<'YAML'
+hooks:
+  default:
+    action: hook
+    dry_run: false
+    preset: dhclient
+YAML
+  fi
   cat > "$WORK/audisp-timeguard" <<WRAPPER
 #!/bin/bash
 echo \$\$ > $WORK/plugin.pid
-exec "$BUILD_DIR/audisp-timeguard" --config "$WORK/timeguard.yaml" 2>> /var/log/timeguard/plugin.stderr
+exec "$BUILD_DIR/audisp-timeguard" "$WORK/timeguard.yaml" --json "$EVENTS" \\
+  2>> /var/log/timeguard/plugin.stderr
 WRAPPER
   chmod 750 "$WORK/audisp-timeguard"
 }
@@ -164,7 +179,7 @@ CONF
   fail_setup "no DHCP address on $CLIENT_IF after 30 s"
 }
 
-# Runs a command in the background and waits for it, so that ACT_PID holds the pid that the
+# Runs a command in the background and waits for it, so that ACT_PID contains the pid that the
 # audit records of its syscalls carry.
 run_recording_pid() {
   "$@" &

@@ -1,5 +1,5 @@
-# dhclient killed with SIGKILL, so that nobody renews the lease and the address expires after
-# its valid_lft. Expected: the verdict no_client before the address is gone.
+# dhclient killed with SIGKILL, so that no process renews the lease and the address expires
+# after its valid_lft. Expected: the verdict no_client before the address is gone.
 SCENARIO_ACTION="kill -9 dhclient"
 OBSERVE_SECONDS=40
 
