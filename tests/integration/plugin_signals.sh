@@ -1,8 +1,8 @@
 #!/bin/bash
-# The plugin's signal handling, as auditd drives it: SIGHUP reloads the configuration and a
-# bad file is rejected with its line named while the running one stays; SIGTERM flushes an
-# event that never got its EOE and exits 0; EOF does the same. auditd starts plugins with
-# every signal blocked and an empty environment, so the plugin runs that way here too.
+# The plugin's signal handling, as auditd drives it. SIGHUP reloads the configuration, and a
+# bad file is rejected with its line named while the running one stays. SIGTERM flushes an
+# event that never got its EOE and exits 0, and so does EOF. auditd starts plugins with every
+# signal blocked and an empty environment, so the plugin runs that way here too.
 # Usage: bash plugin_signals.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 
