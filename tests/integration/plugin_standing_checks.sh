@@ -1,9 +1,8 @@
 #!/bin/bash
-# The running plugin finds standing dangers without any clock step, inside the namespace lab:
-# (b) a valid_lft cut to 20 s, shorter than the time to dhclient's renewal, is reported as
-#     lifetime_shorter_than_renewal at once, because the kernel's address notification
-#     triggers a check;
-# (c) a killed dhclient is reported as no_client by the next timer check, 2 s apart.
+# The running plugin finds standing dangers without any clock step, inside the namespace lab.
+# 1. A valid_lft cut to 20 s, shorter than the time to dhclient's renewal, is reported as
+#    lifetime_shorter_than_renewal at once. The kernel's address notification triggers the check.
+# 2. A killed dhclient is reported as no_client by the next timer check, which runs every 2 s.
 # The test prints the seconds from each action to the plugin's warning.
 # Usage: plugin_standing_checks.sh BUILD_DIR SOURCE_DIR. Exit 77 = cannot run here.
 set -u
@@ -39,7 +38,7 @@ seconds_text() {
 subject="$LAB_CLIENT_IF $LAB_CLIENT_ADDRESS"
 select_standing="select(.type == \"verdict\" and .trigger == \"standing\" and .address == \"$LAB_CLIENT_ADDRESS\")"
 
-# (b) The renewal is about 60 s away (half the 120 s lease), the address now lives 20 s.
+# 1. The renewal is at most 60 s away (half the 120 s lease), and the address now lives 20 s.
 lease_renew=$(plugin_lease_renew) || lab_fail "cannot read renew from $LAB_LEASE_FILE"
 start=$(now_ms)
 ip -n "$LAB_CLIENT_NS" addr change "$LAB_CLIENT_ADDRESS/24" dev "$LAB_CLIENT_IF" \
@@ -67,7 +66,7 @@ ip -n "$LAB_CLIENT_NS" addr change "$LAB_CLIENT_ADDRESS/24" dev "$LAB_CLIENT_IF"
 plugin_wait_log "info: $subject: no longer at risk \(lifetime_shorter_than_renewal cleared\)" 5 ||
   lab_fail "the restored lifetime was not reported as cleared: $(cat "$PLUGIN_LOG")"
 
-# (c) Nothing the kernel reports changes when the client dies, so the timer finds it.
+# 2. The kernel reports no address change when the client dies, so the timer check finds it.
 start=$(now_ms)
 lab_kill "$LAB_DHCLIENT_PID"
 line=$(plugin_wait_log "warning: $subject: no running DHCP client renews this address; the kernel removes it in [0-9]+ s; found by the standing check" 10) ||

@@ -6,9 +6,9 @@
 # expired_by_step.
 #
 # The machine's clock never moves. dhclient runs under libfaketime with its wall clock on the
-# other side of the step (3600 s ahead for the step back, 3600 s behind for the step forward),
-# so its lease file holds the schedule it wrote before the step. The plugin reads the real
-# clock, which is the clock after the step, and the audit stamp is the reading before it.
+# far side of the step: 3600 s ahead for the step back, 3600 s behind for the step forward.
+# Its lease file therefore contains the schedule written before the step. The plugin reads the
+# real clock, which is the clock after the step, and the audit stamp is the reading before it.
 # Usage: plugin_step_verdict.sh BUILD_DIR SOURCE_DIR. Exit 77 = cannot run here.
 set -u
 BUILD_DIR=$1

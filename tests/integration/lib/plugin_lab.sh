@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Runs the built audisp-timeguard inside the namespace lab's client namespace, so it sees only
+# Runs the built audisp-timeguard inside the namespace lab's client namespace, so it finds only
 # the lab's addresses and dhclient. Source after netns_lab.sh and call after lab_start.
 #
 #   plugin_start BUILD_DIR CONFIG NAME   # starts the plugin fed from a FIFO; sets PLUGIN_PID,
@@ -15,7 +15,7 @@
 # message: "audisp-timeguard: LEVEL: MESSAGE".
 
 # Starts the plugin in the client namespace with CONFIG. Its stdin is a FIFO whose write end
-# a sleep process holds open, so the plugin keeps running for timer and netlink checks until
+# a sleep process keeps open, so the plugin keeps running for timer and netlink checks until
 # plugin_stop. This shell opens the FIFO only for each write: a descriptor it kept open would
 # be inherited by every process it starts later (dhclient), and the plugin would never see EOF.
 plugin_start() {
@@ -52,8 +52,7 @@ plugin_feed() {
 # Closes the plugin's stdin and waits up to 5 s for it to exit; fails unless it exits 0.
 plugin_stop() {
   lab_kill "$PLUGIN_HOLDER_PID"
-  local i
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     kill -0 "$PLUGIN_PID" 2>/dev/null || break
     sleep 0.1
   done
