@@ -272,7 +272,10 @@ void NetworkWatch::maybe_run_hook(const ReportRow& row, std::int64_t delta_ns) {
   context.address = row.address;
   context.lease_file = row.lease_file;
   auto client = last_clients_.find(row.interface);
-  if (client != last_clients_.end()) context.pid_file = client->second.pid_file;
+  if (client != last_clients_.end()) {
+    context.pid_file = client->second.pid_file;
+    if (client->second.alive && client->second.pid) context.client_pid = std::to_string(*client->second.pid);
+  }
   context.delta_s = nearest_seconds(delta_ns);
   context.verdict = std::string(to_string(row.result.verdict));
   const TriggerOutcome outcome = hooks_->trigger(context, Clock::now());

@@ -23,7 +23,7 @@ log() {
 
 install_files() {
   "$source_dir/scripts/install-deps.sh"
-  cmake -S "$source_dir" -B "$build_dir" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release
+  cmake -S "$source_dir" -B "$build_dir" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
   make -C "$build_dir" -j2
   cmake --install "$build_dir" --prefix /usr
 

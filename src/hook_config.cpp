@@ -1,5 +1,7 @@
 #include "hook_config.hpp"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <yaml-cpp/yaml.h>
 
@@ -242,22 +244,31 @@ const std::vector<std::string_view>& known_verdict_names() {
   return names;
 }
 
+std::string dhclient_keep_address_script() {
+  const std::string installed = std::string(TIMEGUARD_INSTALLED_LIBEXEC_DIR) + "/dhclient-script-keep-address";
+  const std::string built = std::string(TIMEGUARD_BUILD_LIBEXEC_DIR) + "/dhclient-script-keep-address";
+  if (access(installed.c_str(), X_OK) == 0) return installed;
+  if (access(built.c_str(), X_OK) == 0) return built;
+  return installed;
+}
+
 HookCommand preset_command(HookPreset preset) {
   switch (preset) {
     case HookPreset::command:
       return {};
     case HookPreset::dhclient:
-      // ISC dhclient 4.4 has no "renew now" request. A second `dhclient IFACE` neither stops
-      // the running one (only -r and -x read the pid file) nor refreshes valid_lft, because its
-      // REBOOT reason makes Debian's dhclient-script run `ip addr add`, which fails with
-      // "Address already assigned" (seen with isc-dhcp-client 4.4.3-P1 in the namespace lab).
-      // `-x` sends SIGTERM to the pid in the pid file and runs the STOP reason, which removes
-      // the address; the new client then requests the same address (INIT-REBOOT) and adds it
-      // with the full lease time. The address is absent for about 1 s.
-      // NOTE: the new client gets only -pf and -lf, so a running client's -cf, -sf or -4/-6
-      // options are not carried over, and -x signals whatever pid the pid file holds.
-      return {{"/sbin/dhclient", "-x", "-pf", "{pid_file}", "-lf", "{lease_file}", "{interface}"},
-              {"/sbin/dhclient", "-1", "-pf", "{pid_file}", "-lf", "{lease_file}", "{interface}"}};
+      // ISC dhclient 4.4 has no "renew now" request, so the preset replaces the running client.
+      // Stopping it with -x or SIGTERM runs dhclient-script's STOP reason, which removes the
+      // address (for about 1 s in the namespace lab, isc-dhcp-client 4.4.3-P1). SIGKILL runs no
+      // script and leaves the address in place. The new client confirms the same lease
+      // (INIT-REBOOT) and its script wrapper applies it like a renewal, with `ip addr change`,
+      // because Debian's dhclient-script would run `ip addr add` for REBOOT, which fails while
+      // the address is configured. The address is never removed and gets the full lease time.
+      // NOTE: the new client gets only -pf and -lf, so a running client's -cf or -4/-6 options
+      // are not carried over, and {client_pid} is the pid discovery found moments earlier.
+      return {{"/bin/kill", "-KILL", "{client_pid}"},
+              {"/sbin/dhclient", "-1", "-sf", dhclient_keep_address_script(), "-pf", "{pid_file}", "-lf",
+               "{lease_file}", "{interface}"}};
     case HookPreset::ifupdown:
       return {{"/sbin/ifdown", "{interface}"}, {"/sbin/ifup", "{interface}"}};
     case HookPreset::networkd:

@@ -56,6 +56,10 @@ const std::vector<std::string_view>& known_verdict_names();
 // Returns the steps of a preset; `command` has none.
 HookCommand preset_command(HookPreset preset);
 
+// Path of the dhclient-script wrapper the dhclient preset passes with -sf: the installed copy
+// (LIBEXECDIR/timeguard), else the copy in the build tree, for tests run from there.
+std::string dhclient_keep_address_script();
+
 // Parses the `hooks:` section. `key_path` names `node` in error messages (e.g. "hooks"). Rejects
 // unknown keys, wrong types, out-of-range numbers, relative command paths and unknown
 // placeholders. Each error names the key path, the line (1-based) and what is allowed.

@@ -6,8 +6,8 @@
 namespace timeguard {
 namespace {
 
-constexpr std::array<std::string_view, 6> placeholder_names{
-    "interface", "address", "lease_file", "pid_file", "delta_s", "verdict"};
+constexpr std::array<std::string_view, 7> placeholder_names{
+    "interface", "address", "lease_file", "pid_file", "client_pid", "delta_s", "verdict"};
 
 bool is_placeholder_name(std::string_view name) {
   for (std::string_view known : placeholder_names) {
@@ -30,6 +30,7 @@ std::string value_of(std::string_view name, const HookContext& context) {
   if (name == "address") return context.address;
   if (name == "lease_file") return context.lease_file;
   if (name == "pid_file") return context.pid_file;
+  if (name == "client_pid") return context.client_pid;
   if (name == "delta_s") return std::to_string(context.delta_s);
   return context.verdict;
 }

@@ -15,12 +15,13 @@ struct HookContext {
   std::string address;
   std::string lease_file;
   std::string pid_file;
+  std::string client_pid;    // pid of the running DHCP client, empty when none runs
   std::int64_t delta_s = 0;  // the wall-clock step in seconds; positive = moved forward
   std::string verdict;
 };
 
 // Checks one argv element for placeholder syntax: `{interface}`, `{address}`, `{lease_file}`,
-// `{pid_file}`, `{delta_s}`, `{verdict}`, and `{{` / `}}` for literal braces. Used at config time.
+// `{pid_file}`, `{client_pid}`, `{delta_s}`, `{verdict}`, and `{{` / `}}` for literal braces. Used at config time.
 Status check_placeholders(std::string_view element);
 
 // Expands each element on its own and returns the resulting argv. A value is copied byte for

@@ -2,9 +2,10 @@
 # The plugin's dhclient preset hook must really restore the lab address after a step back of
 # 3600 s. A synthetic clock_settime event by "date" makes the plugin report
 # lost_before_renewal. With dry_run: true the plugin only logs "would run" and nothing
-# changes. With dry_run: false the hook replaces the lab's dhclient (dhclient -x, then
-# dhclient -1), which writes a new lease block and resets valid_lft to the lease time, and
-# the plugin's re-check finds the danger gone.
+# changes. With dry_run: false the hook replaces the lab's dhclient (SIGKILL, then dhclient -1
+# with the keep-address script wrapper), which writes a new lease block and resets valid_lft
+# to the lease time without ever removing the address, and the plugin's re-check finds the
+# danger gone.
 #
 # As in plugin_step_verdict.sh, the lab's dhclient runs with its wall clock 3600 s ahead, which
 # is the clock before the step, while the plugin and the dhclient the hook starts read the real
@@ -83,7 +84,7 @@ step_back 2001
 line=$(plugin_wait_log "$LAB_CLIENT_IF $LAB_CLIENT_ADDRESS: would run hook for verdict lost_before_renewal \(dry_run: true\)" 5) ||
   lab_fail "no \"would run\" line: $(cat "$PLUGIN_LOG")"
 echo "$line"
-grep -qF "dhclient\" \"-x\" \"-pf\" \"$pid_file\" \"-lf\" \"$LAB_LEASE_FILE\" \"$LAB_CLIENT_IF\"" <<<"$line" ||
+grep -qF "\"/bin/kill\" \"-KILL\" \"$old_pid\" && \"/sbin/dhclient\" \"-1\" \"-sf\" \"$BUILD_DIR/libexec/dhclient-script-keep-address\" \"-pf\" \"$pid_file\" \"-lf\" \"$LAB_LEASE_FILE\" \"$LAB_CLIENT_IF\"" <<<"$line" ||
   lab_fail "the dry-run line lacks the dhclient command with the lab's files: $line"
 sleep 1
 started=$(jq -cR 'fromjson? | select(.type == "hook_run" and (.steps | length) > 0)' "$PLUGIN_JSON")
@@ -98,6 +99,9 @@ lower_lifetime
 before_lft=$(plugin_valid_lft)
 before_blocks=$(lease_blocks)
 echo "before: valid_lft=${before_lft}s lease blocks=$before_blocks dhclient pid $old_pid"
+# Every address deletion in the client namespace is recorded while the hook runs.
+ip netns exec "$LAB_CLIENT_NS" ip -o monitor address >"$LAB_DIR/address_events.log" 2>&1 &
+lab_track_pid $!
 plugin_start "$BUILD_DIR" "$LAB_DIR/hook.yaml" hook
 step_back 2002
 run=$(plugin_wait_json '.type == "hook_run"' 40) || lab_fail "no hook_run within 40 s: $(cat "$PLUGIN_LOG")"
@@ -122,10 +126,9 @@ lab_expect_eq verdict "$(jq -r .verdict <<<"$run")" lost_before_renewal
 lab_expect_eq succeeded "$(jq -r .succeeded <<<"$run")" true
 lab_expect_eq timed_out "$(jq -r .timed_out <<<"$run")" false
 lab_expect_eq "hook steps" "$(jq -r '.steps | length' <<<"$run")" 2
-lab_expect_eq "first step" "$(jq -r '.steps[0].argv[1:] | join(" ")' <<<"$run")" \
-  "-x -pf $pid_file -lf $LAB_LEASE_FILE $LAB_CLIENT_IF"
+lab_expect_eq "first step" "$(jq -r '.steps[0].argv | join(" ")' <<<"$run")" "/bin/kill -KILL $old_pid"
 lab_expect_eq "second step" "$(jq -r '.steps[1].argv[1:] | join(" ")' <<<"$run")" \
-  "-1 -pf $pid_file -lf $LAB_LEASE_FILE $LAB_CLIENT_IF"
+  "-1 -sf $BUILD_DIR/libexec/dhclient-script-keep-address -pf $pid_file -lf $LAB_LEASE_FILE $LAB_CLIENT_IF"
 lab_expect_eq "exit statuses" "$(jq -r '[.steps[].exit_status] | join(",")' <<<"$run")" "0,0"
 lab_expect_eq recheck.danger_gone "$(jq -r .recheck.danger_gone <<<"$run")" true
 
@@ -148,6 +151,9 @@ if [ -z "$new_pid" ] || [ "$new_pid" = "$old_pid" ] || ! process_running "$new_p
 fi
 plugin_wait_log "$LAB_CLIENT_IF $LAB_CLIENT_ADDRESS: lease refresh worked, valid_lft back to" 2 >/dev/null ||
   lab_fail "the plugin did not log the re-check: $(cat "$PLUGIN_LOG")"
+
+deleted=$(grep -F "Deleted" "$LAB_DIR/address_events.log" | grep -F " $LAB_CLIENT_ADDRESS/")
+lab_expect_eq "deletions of $LAB_CLIENT_ADDRESS while the hook ran" "$deleted" ""
 
 plugin_stop
 echo "PASS: valid_lft ${before_lft}s -> ${after_lft}s, dhclient $old_pid -> $new_pid"

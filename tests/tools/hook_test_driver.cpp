@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <fstream>
 #include <poll.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -88,7 +89,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  const HookContext context{argv[2], argv[3], argv[4], argv[5], *delta_s, argv[6]};
+  // The running client's pid, as the plugin's discovery would find it, from its pid file.
+  std::string client_pid;
+  std::ifstream(argv[5]) >> client_pid;
+  const HookContext context{argv[2], argv[3], argv[4], argv[5], client_pid, *delta_s, argv[6]};
   const auto min_lft = static_cast<std::uint32_t>(*min_valid_lft_s);
   HookRunnerOptions options;
   options.config_path = config_path;

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include "hook_config.hpp"
@@ -43,8 +45,10 @@ TEST_CASE("hook config: interface overrides single keys", "[hook_config]") {
   CHECK(eth0.timeout_s == 45);
   CHECK(eth0.dry_run);
   REQUIRE(eth0.command.size() == 2);
-  CHECK(eth0.command[0] == std::vector<std::string>{"/sbin/dhclient", "-x", "-pf", "{pid_file}",
-                                                    "-lf", "{lease_file}", "{interface}"});
+  CHECK(eth0.command[0] == std::vector<std::string>{"/bin/kill", "-KILL", "{client_pid}"});
+  CHECK(eth0.command[1] == std::vector<std::string>{"/sbin/dhclient", "-1", "-sf", dhclient_keep_address_script(),
+                                                    "-pf", "{pid_file}", "-lf", "{lease_file}", "{interface}"});
+  CHECK(access(dhclient_keep_address_script().c_str(), X_OK) == 0);
 
   const HookSettings& eth1 = policy->settings_for("eth1");
   CHECK_FALSE(eth1.dry_run);
@@ -145,7 +149,7 @@ TEST_CASE("hook config: rejects bad input with key path and line", "[hook_config
        "without placeholders"},
       {"hooks:\n  default:\n    command:\n      - /bin/renew\n      - \"{iface}\"\n",
        "hooks.default.command[1] (line 5): unknown placeholder {iface} in \"{iface}\"; allowed: "
-       "{interface}, {address}, {lease_file}, {pid_file}, {delta_s}, {verdict}"},
+       "{interface}, {address}, {lease_file}, {pid_file}, {client_pid}, {delta_s}, {verdict}"},
       {"hooks:\n  default:\n    preset: dhclient\n    command: [/bin/true]\n",
        "hooks.default (line 3): set either preset or command, not both"},
       {"hooks:\n  interfaces:\n    eth0:\n      action: hook\n",

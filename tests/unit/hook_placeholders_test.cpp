@@ -52,9 +52,9 @@ TEST_CASE("hook placeholders: syntax errors", "[hook_placeholders]") {
   };
   const std::vector<Case> cases{
       {"{iface}", "unknown placeholder {iface} in \"{iface}\"; allowed: {interface}, {address}, "
-                  "{lease_file}, {pid_file}, {delta_s}, {verdict}"},
+                  "{lease_file}, {pid_file}, {client_pid}, {delta_s}, {verdict}"},
       {"{}", "unknown placeholder {} in \"{}\"; allowed: {interface}, {address}, {lease_file}, "
-             "{pid_file}, {delta_s}, {verdict}"},
+             "{pid_file}, {client_pid}, {delta_s}, {verdict}"},
       {"x{interface", "unterminated '{' in \"x{interface\"; write '{{' for a literal brace"},
       {"a}b", "unmatched '}' in \"a}b\"; write '}}' for a literal brace"},
   };
