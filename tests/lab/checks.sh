@@ -71,11 +71,13 @@ check_attributed_step() {
     || { echo "no step object with pid=$pid comm=$comm delta_ns=${expected_ns}±2e9"; return 1; }
 }
 
-# A verdict object for the client interface with verdict $1; prints nothing, sets VERDICT_TIME.
+# A verdict object for the client interface with verdict $1. Sets VERDICT_TIME (guest time
+# the runner saw it) and VERDICT_SECONDS_TO_LOSS (the verdict's own prediction, or "none").
 check_verdict() {
   local filter=".type == \"verdict\" and .verdict == \"$1\" and .interface == \"veth-client\""
   VERDICT_TIME=$(json_first_time "$filter")
   [[ -n $VERDICT_TIME ]] || { echo "no verdict $1 for veth-client in events.jsonl"; return 1; }
+  VERDICT_SECONDS_TO_LOSS=$(json_select "$filter" | jq -r '.seconds_to_loss // "none"' | sed -n 1p)
 }
 
 check_address_lost() {

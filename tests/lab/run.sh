@@ -85,6 +85,7 @@ boot_guest() {
 # BOOT_TIMEOUT seconds (no TCG, or emulation too slow on this host).
 probe_boot() {
   local result_dir=$RESULTS_DIR/probe
+  rm -rf "$result_dir"
   mkdir -p "$result_dir"
   local started=$SECONDS
   boot_guest "$LAB_DIR/guest/probe.sh" probe "$result_dir" "$BOOT_TIMEOUT"
