@@ -30,7 +30,8 @@ EOF
 harness_load_rules "$rules" tgbench
 lost_before=$(harness_status_field lost)
 
-# Each worker walks /usr, reads files and starts short shells until it is killed.
+# Each worker lists and reads files under /usr/share/doc and starts short shells until it
+# is killed.
 workload() {
   set +e +o pipefail  # head closes the pipe early by design
   while true; do

@@ -7,7 +7,8 @@ The command reads the file from its stdin, as an auditd plugin reads auditd's pi
 into the pipe returns only when the command has made room, so the time at which the feeder
 finishes writing a quarter is when the command has consumed it, give or take the 64 KiB pipe
 buffer. The last quarter ends when the command exits. Prints one line of JSON: seconds for
-the whole file and for each quarter, and the command's exit status.
+the whole file and for each quarter, and the command's exit status. The command's stdout
+and stderr are discarded.
 """
 
 import json
@@ -26,7 +27,10 @@ def main() -> int:
     marks = []
 
     start = time.monotonic()
-    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    # The command's own log lines would interleave with the table, so stderr is discarded
+    # too. Its exit status is reported instead.
+    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
     written = 0
     with open(path, "rb") as source:
         while chunk := source.read(CHUNK_BYTES):

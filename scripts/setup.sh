@@ -23,7 +23,7 @@ log() {
 install_files() {
   "$source_dir/scripts/install-deps.sh"
   cmake -S "$source_dir" -B "$build_dir" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release
-  make -C "$build_dir" -j2 audisp-timeguard timeguard
+  make -C "$build_dir" -j2
   cmake --install "$build_dir" --prefix /usr
 
   install -D -m 0640 "$source_dir/rules/timeguard.rules" "$rules_file"

@@ -14,7 +14,9 @@ struct DiscoveryRoots {
   std::string root = "/";      // prefix for lease and pid file paths (/var/lib/..., /run/...)
 };
 
-// The DHCP client found for one interface, with its lease if one could be read.
+// The DHCP client found for one interface, with its lease if one could be read. lease_file and
+// pid_file name the files of the chosen client. When a second dhclient runs for the other
+// address family, its leases are merged into `leases`, and each DhcpLease names its own file.
 struct ClientState {
   DhcpClient client = DhcpClient::none;
   ClientClock clock = ClientClock::realtime;

@@ -62,22 +62,24 @@ std::optional<ClientClock> parse_client_clock(std::string_view name) {
   return std::nullopt;
 }
 
-// Sources, read for each client:
-// - ISC dhclient 4.4: cur_time comes from time(), and renew/rebind/expire are absolute
-//   wall-clock instants compared against it, so a step moves every deadline.
-// - systemd-networkd (sd-dhcp-client): timers are armed with clock_boottime_or_monotonic().
-// - NetworkManager internal client (n-dhcp4): timeouts are read from CLOCK_BOOTTIME.
-// - dhcpcd 9: its event loop measures timeouts with CLOCK_MONOTONIC.
-// - wicked: lease times are kept as ni_timer values and converted to wall time only when written.
-// - udhcpc (busybox): deadlines use monotonic_sec(), which reads CLOCK_MONOTONIC.
-// NOTE: the wicked entry is read from how it stores timestamps, not from its timer source.
+// Timer clocks, from each client's source:
+// - ISC dhclient 4.4 compares its renew/rebind/expire instants with cur_time, read from the wall
+//   clock, so a step moves every deadline. Unknown clients are treated the same way, because
+//   that is the case in which a step can cost the address.
+// - systemd-networkd (sd-dhcp-client.c) reads and arms its timers on clock_boottime_or_monotonic().
+// - NetworkManager's internal client (n-dhcp4) reads CLOCK_BOOTTIME.
+// - dhcpcd's event loop (eloop.c) runs on CLOCK_MONOTONIC.
+// - wicked's ni_timer_get_time() reads CLOCK_BOOTTIME in current releases. Older releases used
+//   gettimeofday(), which is the wall clock.
+// - udhcpc (busybox) takes its deadlines from monotonic_sec().
+// NOTE: the udhcpc entry was not checked against the busybox source.
 ClientClock default_clock(DhcpClient client) {
   switch (client) {
     case DhcpClient::networkd:
     case DhcpClient::networkmanager:
+    case DhcpClient::wicked:
       return ClientClock::boottime;
     case DhcpClient::dhcpcd:
-    case DhcpClient::wicked:
     case DhcpClient::udhcpc:
       return ClientClock::monotonic;
     case DhcpClient::dhclient:

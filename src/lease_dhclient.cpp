@@ -50,7 +50,7 @@ char decode_escape(std::string_view& cursor) {
   }
 }
 
-// Reads a quoted string; `cursor` starts after the opening quote and ends after the closing one.
+// Reads a quoted string. `cursor` starts after the opening quote and ends after the closing one.
 Result<std::string> read_string(std::string_view& cursor, std::size_t& line) {
   std::size_t start_line = line;
   std::string value;
@@ -286,7 +286,7 @@ Result<std::optional<std::int64_t>> parse_date_words(const std::vector<std::stri
   }
   if (words.size() == 2 && words[0] == "epoch") {
     auto seconds = parse_unsigned(words[1]);
-    if (!seconds || *seconds > static_cast<std::uint64_t>(INT64_MAX)) {
+    if (!seconds || *seconds > static_cast<std::uint64_t>(kMaxLeaseInstant)) {
       return fail("invalid epoch seconds \"" + words[1] + "\"");
     }
     return std::optional<std::int64_t>{static_cast<std::int64_t>(*seconds)};
@@ -397,7 +397,7 @@ Result<ParsedLease> parse_v4_block(TokenCursor& cursor, std::size_t start_line) 
 
 // ---------------------------------------------------------------------------------------------
 // lease6 { } blocks (client/dhclient.c write_client6_lease). Inside an ia-na, "starts" is Unix
-// seconds and renew/rebind are seconds after it; an iaaddr has its own starts and lifetimes.
+// seconds and renew/rebind are seconds after it. An iaaddr has its own starts and lifetimes.
 
 constexpr std::uint64_t kInfiniteLifetime = 0xffffffff;  // RFC 8415: all ones means infinity
 
@@ -425,12 +425,13 @@ Status read_number_into(TokenCursor& cursor, const std::string& name, std::uint6
 }
 
 Status read_starts(TokenCursor& cursor, std::int64_t& target) {
+  std::size_t line = cursor.line();
   std::uint64_t value = 0;
   if (auto status = read_number_into(cursor, "starts", value); !status) {
     return status;
   }
-  if (value > static_cast<std::uint64_t>(INT64_MAX)) {
-    return fail(line_prefix(cursor.line()) + "starts out of range");
+  if (value > static_cast<std::uint64_t>(kMaxLeaseInstant)) {
+    return fail(line_prefix(line) + "starts " + std::to_string(value) + " is after year 9999");
   }
   target = static_cast<std::int64_t>(value);
   return ok_status();

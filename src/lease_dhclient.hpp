@@ -24,7 +24,7 @@ namespace timeguard {
 // Times are UTC as `W YYYY/MM/DD HH:MM:SS`, `epoch N` (db-time-format local) or `never`. A v6
 // `lease6` block holds relative lifetimes, which this parser turns into absolute Unix seconds.
 //
-// `interface` selects the blocks to read; empty reads every block. Earlier blocks of the same
+// `interface` selects the blocks to read, and an empty one reads every block. Earlier blocks of the same
 // family with another address whose expiry is after `now_unix_s` (or never) become fallbacks.
 // Rejects the whole file, with the line number, on a lexical or grammar error.
 Result<LeaseFileContents> parse_dhclient_leases(std::string_view text, std::string_view interface,

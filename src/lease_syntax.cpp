@@ -88,6 +88,7 @@ Result<std::uint64_t> parse_timespan_seconds(std::string_view text) {
       return fail("invalid time span \"" + std::string(text) + "\": expected a number");
     }
     cursor.remove_prefix(static_cast<std::size_t>(ptr - cursor.data()));
+    cursor = trim(cursor);  // systemd accepts "5 min" as well as "5min"
 
     const TimeUnit* unit = match_unit(cursor);
     if (unit == nullptr) {

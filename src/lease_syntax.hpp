@@ -28,6 +28,10 @@ bool is_ip_address(std::string_view text, int family);
 // lines starting with '#'. Rejects any other line without '=' and reports its 1-based number.
 Result<std::vector<std::pair<std::string, std::string>>> split_key_values(std::string_view text);
 
+// Latest instant a lease file may name, 9999-12-31 23:59:59 UTC in Unix seconds. Readers reject
+// later values, so adding a 32-bit lifetime to any accepted instant cannot overflow.
+inline constexpr std::int64_t kMaxLeaseInstant = 253402300799;
+
 // Removes leading and trailing spaces, tabs, CR and LF.
 std::string_view trim(std::string_view text);
 

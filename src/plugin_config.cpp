@@ -116,7 +116,11 @@ Result<PluginConfig> parse_plugin_config(const YAML::Node& document, const std::
   if (Status s = read_assembly(root.section("assembly"), config); !s) return s.error();
   if (Status s = read_network(root.section("network"), config); !s) return s.error();
   if (Status s = read_clock_jump(root.section("clock_jump"), config); !s) return s.error();
-  if (root.has("hooks")) config.hooks = document["hooks"];
+  if (root.has("hooks")) {
+    Result<HookPolicy> hooks = parse_hook_policy(document["hooks"], "hooks");
+    if (!hooks) return fail(file + ": " + hooks.error().reason);
+    config.hooks = *hooks;
+  }
   return config;
 }
 

@@ -10,6 +10,7 @@
 
 #include "dhcp_lease.hpp"
 #include "event_assembler.hpp"
+#include "hook_config.hpp"
 #include "result.hpp"
 #include "yaml_section.hpp"
 
@@ -41,8 +42,8 @@ struct PluginConfig {
   bool clock_jump_enabled = true;
   std::int64_t clock_jump_threshold_ns = 1'000'000;  // smaller jumps of realtime vs boottime are ignored
 
-  // hooks: kept as YAML and parsed by the hook configuration.
-  YAML::Node hooks;
+  // hooks: lease-refresh commands per interface; action none everywhere by default.
+  HookPolicy hooks;
 };
 
 // Reads and validates a configuration file. The error names the file, line, key and the

@@ -20,15 +20,21 @@ void note_problem(TimeChangeReport& report, std::string problem) {
   if (report.problems.size() < kProblemsKept) report.problems.push_back(std::move(problem));
 }
 
+// Feeds one file to the intake. A last line without a newline is ended here, so that it is not
+// joined to the first line of the next file.
 Status read_stream(int fd, const std::string& name, AuditIntake& intake) {
   std::vector<char> buffer(1 << 20);
+  char last_byte = '\n';
   for (;;) {
     const ssize_t got = read(fd, buffer.data(), buffer.size());
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) return fail("cannot read " + name + ": " + std::strerror(errno));
-    if (got == 0) return ok_status();
+    if (got == 0) break;
     intake.consume(std::string_view(buffer.data(), static_cast<std::size_t>(got)), MonotonicClock::now());
+    last_byte = buffer[static_cast<std::size_t>(got) - 1];
   }
+  if (last_byte != '\n') intake.consume("\n", MonotonicClock::now());
+  return ok_status();
 }
 
 Status read_one(const std::string& path, AuditIntake& intake) {

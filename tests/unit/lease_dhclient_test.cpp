@@ -156,6 +156,10 @@ TEST_CASE("dhclient leases: rejected inputs", "[leases][dhclient]") {
        "line 4: starts: invalid number \"x\""},
       {"lease6 { interface \"e\"; ia-na 1:2:3:4 { iaaddr 10.0.0.1 { } } }",
        "line 1: iaaddr needs an IPv6 address"},
+      {"lease { fixed-address 10.0.0.1; expire epoch 253402300800; }",
+       "line 1: invalid expire time \"epoch 253402300800\": invalid epoch seconds \"253402300800\""},
+      {"lease6 {\n interface \"e\";\n ia-na 1:2:3:4 {\n  starts 253402300800;\n }\n}",
+       "line 4: starts 253402300800 is after year 9999"},
       {"lease6 { interface \"e\"; ia-na 1:2:3:4 { renew 99999999999999999999; } }",
        "line 1: renew: number out of range: \"99999999999999999999\""},
   };

@@ -110,3 +110,14 @@ TEST_CASE("plugin config: missing file and bad YAML", "[config]") {
   CHECK(broken.error().reason.rfind(path + ":", 0) == 0);
   CHECK(broken.error().reason.find("invalid YAML") != std::string::npos);
 }
+
+TEST_CASE("plugin config: hooks section is validated", "[config]") {
+  auto good = parse("hooks:\n  default:\n    action: hook\n    preset: dhclient\n");
+  REQUIRE(good.ok());
+  CHECK(good->hooks.defaults.action == timeguard::HookAction::hook);
+  CHECK(good->hooks.defaults.dry_run);
+
+  auto bad = parse("hooks:\n  default:\n    action: run\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().reason == "test.yaml: hooks.default.action (line 3): invalid action \"run\"; allowed: none, hook");
+}

@@ -81,3 +81,16 @@ TEST_CASE("report: missing file is an error", "[report]") {
   REQUIRE_FALSE(report.ok());
   CHECK(report.error().reason == "cannot open /nonexistent/audit.log: No such file or directory");
 }
+
+TEST_CASE("report: file without final newline", "[report]") {
+  const std::string first = "/tmp/timeguard-report-first-" + std::to_string(getpid()) + ".log";
+  const std::string second = write_temp_log();
+  std::ofstream(first) << "type=PATH msg=audit(1.000:1): item=0 name=\"/etc\"";  // no newline
+  auto report = timeguard::read_audit_logs({first, second});
+  std::remove(first.c_str());
+  std::remove(second.c_str());
+  REQUIRE(report.ok());
+  REQUIRE(report->steps.size() == 1);
+  CHECK(report->steps[0].process.pid == 4242);
+  CHECK(report->intake.malformed_lines == 1);
+}

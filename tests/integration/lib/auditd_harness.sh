@@ -14,7 +14,8 @@
 #   HARNESS_RULE_KEYS      keys whose rules the cleanup deletes; harness_load_rules adds to it.
 #   HARNESS_BACKLOG_LIMIT  kernel backlog limit to set while the test runs; empty keeps the
 #                          current value. The cleanup restores the value it found.
-#   HARNESS_PLUGIN_ARGS    args line of the plugin conf (auditd passes at most 2 arguments).
+#   HARNESS_PLUGIN_ARGS    args line of the plugin conf (auditd passes at most 2 arguments);
+#                          the default is the test config HARNESS_YAML.
 #
 # The functions work with and without `set -euo pipefail` in the calling script.
 #
@@ -85,18 +86,26 @@ harness_init() {
   HARNESS_LOG=$HARNESS_DIR/log/audit.log
   HARNESS_JSON=$HARNESS_DIR/timeguard.json
   HARNESS_YAML=$HARNESS_DIR/timeguard.yaml
-  HARNESS_PLUGIN_ARGS=${HARNESS_PLUGIN_ARGS:-"--json $HARNESS_JSON"}
+  HARNESS_PLUGIN_ARGS=${HARNESS_PLUGIN_ARGS:-$HARNESS_YAML}
   mkdir -p "$HARNESS_CONF_DIR/plugins.d" "$HARNESS_DIR/log"
   trap harness_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
 }
 
-# Run BUILD_DIR/audisp-timeguard as an auditd plugin; its JSON goes to HARNESS_JSON.
+# Run BUILD_DIR/audisp-timeguard as an auditd plugin with the config HARNESS_YAML, which
+# sends its JSON lines to HARNESS_JSON. The caller may rewrite HARNESS_YAML before
+# harness_start.
 harness_enable_plugin() {
   local plugin=$HARNESS_BUILD_DIR/audisp-timeguard
   [[ -x $plugin ]] || { harness_log "plugin $plugin not found: build it first"; return 1; }
   HARNESS_PLUGIN=yes
+  cat >"$HARNESS_YAML" <<EOF
+output:
+  json_file: $HARNESS_JSON
+log:
+  level: debug
+EOF
 }
 
 # Register a command that the cleanup runs before it stops auditd.
