@@ -35,7 +35,9 @@ constexpr const char* kUsage =
     "\n"
     "  CONFIG        YAML configuration (default /etc/timeguard/timeguard.yaml, if present)\n"
     "  --json PATH   write the JSON-lines event stream to PATH, or to stdout for '-';\n"
-    "                overrides output.json_file and sends log messages to stderr\n"
+    "                overrides output.json_file and sends log messages to stderr.\n"
+    "                Without a CONFIG, the lease and clock-jump checks are off, so that\n"
+    "                only the events in the input are reported\n"
     "  --help        show this help\n"
     "  --version     show the version\n";
 
@@ -89,6 +91,12 @@ std::variant<PluginConfig, int> read_configuration(Arguments& args) {
     config = *loaded;
   }
   if (args.json_file) config.json_file = *args.json_file;
+  // By hand on a saved log without a config file, report only what the log holds: the state
+  // of this host's addresses and clock has nothing to do with it.
+  if (args.json_file && args.config_path.empty()) {
+    config.network_enabled = false;
+    config.clock_jump_enabled = false;
+  }
   return config;
 }
 
@@ -126,7 +134,7 @@ int main(int argc, char** argv) {
   }
 
   Reporter reporter(config);
-  if (Status opened = reporter.open_outputs(); !opened) {
+  if (Status opened = reporter.start(); !opened) {
     spdlog::critical("{}", opened.error().reason);
     return 1;
   }

@@ -95,7 +95,7 @@ Status read_clock_jump(const YamlSection& jump, PluginConfig& config) {
   if (Status keys = jump.check_keys({"enabled", "threshold_ms"}); !keys) return keys;
   Result<bool> enabled = jump.get_bool("enabled", true);
   if (!enabled) return enabled.error();
-  Result<std::int64_t> threshold = jump.get_int("threshold_ms", 1, 0, 3'600'000);
+  Result<std::int64_t> threshold = jump.get_int("threshold_ms", 10, 0, 3'600'000);
   if (!threshold) return threshold.error();
   config.clock_jump_enabled = *enabled;
   config.clock_jump_threshold_ns = *threshold * 1'000'000;

@@ -40,7 +40,7 @@ struct PluginConfig {
 
   // clock_jump:
   bool clock_jump_enabled = true;
-  std::int64_t clock_jump_threshold_ns = 1'000'000;  // smaller jumps of realtime vs boottime are ignored
+  std::int64_t clock_jump_threshold_ns = 10'000'000;  // smaller jumps of realtime vs boottime are ignored
 
   // hooks: lease-refresh commands per interface; action none everywhere by default.
   HookPolicy hooks;

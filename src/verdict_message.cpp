@@ -34,8 +34,7 @@ std::string verdict_words(const ReportRow& row) {
     case Verdict::renews_early:
       return fmt::format("{} renews early, in {}", client, seconds_text(result.seconds_to_renewal));
     case Verdict::ok:
-      return fmt::format("ok, {} renews in {}, the kernel removes the address in {}", client,
-                         seconds_text(result.seconds_to_renewal), seconds_text(result.seconds_to_loss));
+      return "ok, " + result.reason;
   }
   return "unknown verdict";
 }

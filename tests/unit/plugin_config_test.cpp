@@ -32,7 +32,7 @@ TEST_CASE("plugin config: empty document gives defaults", "[config]") {
   REQUIRE(config.ok());
   CHECK(config->json_file.empty());
   CHECK(config->log_level == spdlog::level::info);
-  CHECK(config->clock_jump_threshold_ns == 1'000'000);
+  CHECK(config->clock_jump_threshold_ns == 10'000'000);
 }
 
 TEST_CASE("plugin config: accepts set values", "[config]") {

@@ -30,6 +30,8 @@ TimeChange date_step(std::int64_t delta_ns) {
 
 TEST_CASE("verdict message: each verdict in words", "[verdict_message]") {
   const TimeChange step = date_step(-3'600'000'000'000);
+  ReportRow ok_row = row_with(Verdict::ok, std::nullopt, std::nullopt);
+  ok_row.result.reason = "permanent address";
   struct Case {
     ReportRow row;
     std::string expected;
@@ -49,9 +51,7 @@ TEST_CASE("verdict message: each verdict in words", "[verdict_message]") {
        "wall clock stepped back 3600.000 s by date[4242]"},
       {row_with(Verdict::renews_early, 100, 0),
        "eth0 10.0.0.5: dhclient renews early, in 0 s; wall clock stepped back 3600.000 s by date[4242]"},
-      {row_with(Verdict::ok, std::nullopt, std::nullopt),
-       "eth0 10.0.0.5: ok, dhclient renews in never, the kernel removes the address in never; "
-       "wall clock stepped back 3600.000 s by date[4242]"},
+      {ok_row, "eth0 10.0.0.5: ok, permanent address; wall clock stepped back 3600.000 s by date[4242]"},
   };
   for (const Case& c : cases) {
     CHECK(format_verdict_message(c.row, VerdictTrigger::audit_step, &step, std::nullopt) == c.expected);
