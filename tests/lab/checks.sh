@@ -6,11 +6,12 @@
 
 METRIC=""
 
-# Prints the time of the first timeline line whose event is $1 and whose detail matches the
-# extended regex $2 (default: any), or nothing.
+# Prints the time of the first timeline line whose event is $1, whose detail matches the
+# extended regex $2 (default: any) and whose time is at least $3 (default: 0), or nothing.
 timeline_first() {
-  awk -F'\t' -v event="$1" -v pattern="${2:-.*}" \
-    '$2 == event && $3 ~ pattern && !found { print $1; found = 1 }' "$RESULT_DIR/timeline.tsv"
+  awk -F'\t' -v event="$1" -v pattern="${2:-.*}" -v after="${3:-0}" \
+    '$2 == event && $3 ~ pattern && $1 >= after && !found { print $1; found = 1 }' \
+    "$RESULT_DIR/timeline.tsv"
 }
 
 # Prints the detail of the first timeline line with event $1.
@@ -20,7 +21,8 @@ timeline_detail() {
 }
 
 # Prints the guest time at which the runner first saw a plugin output line matching the jq
-# filter $1 (the runner stamps each line once, within a second of its writing).
+# filter $1. The runner follows the output file with tail -F, so the time is the writing
+# time plus tail's polling delay (up to 1 s).
 json_first_time() {
   local line_time line
   while IFS=$'\t' read -r line_time _ line; do
@@ -80,16 +82,28 @@ check_verdict() {
   VERDICT_SECONDS_TO_LOSS=$(json_select "$filter" | jq -r '.seconds_to_loss // "none"' | sed -n 1p)
 }
 
+# Prints the guest time at which the client's IPv4 address first disappeared: the kernel's
+# RTM_DELADDR notification when the monitor caught it, else the first sample without it.
+address_removal_time() {
+  local removed
+  removed=$(timeline_first monitor '^Deleted .* inet ')
+  [[ -n $removed ]] || removed=$(timeline_first addr_gone)
+  echo "$removed"
+}
+
+# The client's address disappeared; sets ADDRESS_GONE_TIME.
 check_address_lost() {
-  ADDRESS_GONE_TIME=$(timeline_first addr_gone)
+  ADDRESS_GONE_TIME=$(address_removal_time)
   [[ -n $ADDRESS_GONE_TIME ]] || { echo "address of veth-client never disappeared"; return 1; }
 }
 
+# The client's address never disappeared, not even between two samples.
 check_address_kept() {
   local gone back
-  gone=$(timeline_first addr_gone)
+  gone=$(address_removal_time)
   [[ -z $gone ]] && return 0
-  back=$(timeline_first addr_back)
+  back=$(timeline_first monitor '^[0-9]+: .* inet ' "$gone")
+  [[ -n $back ]] || back=$(timeline_first addr_back "$gone")
   echo "address of veth-client disappeared at guest time $gone s${back:+, back at $back s}"
   return 1
 }
