@@ -21,8 +21,8 @@ timeline_detail() {
 }
 
 # Prints the guest time at which the runner first saw a plugin output line matching the jq
-# filter $1. The runner follows the output file with tail -F, so the time is the writing
-# time plus tail's polling delay (up to 1 s).
+# filter $1. The runner follows the output file with tail -F, which sees a new line at once
+# through inotify, or within its 1 s polling interval without inotify.
 json_first_time() {
   local line_time line
   while IFS=$'\t' read -r line_time _ line; do

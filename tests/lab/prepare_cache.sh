@@ -9,7 +9,7 @@
 #                   over 9p under an overlay and create veth pairs
 #   modules/, kernel-package  those modules and the package name, kept for rebuilds
 # Nothing is installed on the host: the kernel package is only downloaded and unpacked.
-# Exit status: 0 ready, 77 a prerequisite is missing (the message says which), 1 failed.
+# Exit status: 0 ready, 77 a prerequisite is missing (the message names it), 1 failed.
 set -euo pipefail
 
 readonly CACHE_DIR=${1:?usage: prepare_cache.sh CACHE_DIR}

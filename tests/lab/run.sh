@@ -25,8 +25,8 @@ BUILD_DIR=$SOURCE_DIR/build
 JOBS=${TIMEGUARD_LAB_JOBS:-2}
 BOOT_TIMEOUT=${TIMEGUARD_LAB_BOOT_TIMEOUT:-60}
 # Upper bound for one scenario guest, in host seconds. Boot, setup and at most 45 s of
-# observation took 52-72 s under TCG with two guests on a 2-core host at load 6, so the rest
-# is margin for a slower or busier host.
+# observation took 45-83 s under TCG with two to four guests on a 2-core host at load 5-6,
+# so the rest is margin for a slower or busier host.
 readonly SCENARIO_TIMEOUT=240
 
 log() { echo "lab: $*" >&2; }
