@@ -14,6 +14,8 @@ packages=(
   auditd procps util-linux jq
   # network lab: namespaces, veth pairs, DHCP server and client
   iproute2 dnsmasq-base isc-dhcp-client
+  # network lab: libfaketime shifts one dhclient's wall clock to emulate a step
+  libfaketime
   # benchmark: /usr/bin/time -v for the max RSS
   time
 )

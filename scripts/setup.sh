@@ -4,7 +4,8 @@
 #   2. builds and installs /usr/sbin/audisp-timeguard and /usr/bin/timeguard,
 #   3. installs the audit rules, the auditd plugin entry and /etc/timeguard/timeguard.yaml
 #      (an existing timeguard.yaml is kept),
-#   4. loads the rules with augenrules and restarts auditd so that it starts the plugin,
+#   4. starts rsyslog where nothing listens on /dev/log, loads the rules with augenrules and
+#      restarts auditd so that it starts the plugin,
 #   5. prints the loaded timeguard rules and the plugin's process.
 # Usage: scripts/setup.sh [BUILD_DIR]   (default: build). Run as root.
 # auditd stays running afterwards: that is the point of the setup.
@@ -26,6 +27,7 @@ install_files() {
   make -C "$build_dir" -j2
   cmake --install "$build_dir" --prefix /usr
 
+  install -d -m 0750 /var/log/timeguard
   install -D -m 0640 "$source_dir/rules/timeguard.rules" "$rules_file"
   install -D -m 0640 "$source_dir/config/audisp-timeguard.conf" "$plugin_conf"
   if [[ -e $config_file ]]; then
@@ -44,6 +46,25 @@ init_system() {
   else
     echo none
   fi
+}
+
+# The plugin logs through syslog(3). Where nothing listens on /dev/log (containers and minimal
+# VMs without systemd), install rsyslog and start it, so that the warnings land in
+# /var/log/syslog instead of nowhere.
+ensure_syslog() {
+  [[ -S /dev/log ]] && return 0
+  log "nothing listens on /dev/log; installing rsyslog so that the plugin's messages are kept"
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends rsyslog
+  if [[ $(init_system) == none ]]; then
+    rsyslogd
+  else
+    service rsyslog start || systemctl start rsyslog
+  fi
+  for _ in $(seq 50); do
+    [[ -S /dev/log ]] && return 0
+    sleep 0.1
+  done
+  log "rsyslog did not create /dev/log; the plugin's messages will be lost until a syslog daemon runs"
 }
 
 # Load the rules and (re)start auditd so that it reads plugins.d and starts the plugin.
@@ -95,5 +116,6 @@ if [[ $(id -u) -ne 0 ]]; then
   exit 1
 fi
 install_files
+ensure_syslog
 start_auditd
 print_status

@@ -47,8 +47,12 @@ std::string step_words(std::int64_t delta_ns) {
 
 std::string cause_words(VerdictTrigger trigger, const TimeChange* step, std::optional<std::int64_t> jump_delta_ns) {
   if (trigger == VerdictTrigger::audit_step && step != nullptr && step->delta_ns) {
-    return fmt::format("wall clock {} by {}[{}]", step_words(*step->delta_ns),
-                       escape_control_characters(step->process.comm), step->process.pid);
+    // pid 0: the event had no SYSCALL record, so nothing names the process.
+    if (step->process.pid == 0) {
+      return fmt::format("wall clock {} by unknown process", step_words(*step->delta_ns));
+    }
+    const std::string comm = step->process.comm.empty() ? "pid" : escape_control_characters(step->process.comm);
+    return fmt::format("wall clock {} by {}[{}]", step_words(*step->delta_ns), comm, step->process.pid);
   }
   if (trigger == VerdictTrigger::clock_jump && jump_delta_ns) {
     return fmt::format("wall clock {} with no audit record naming a process", step_words(*jump_delta_ns));

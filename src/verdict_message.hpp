@@ -10,7 +10,7 @@
 
 namespace timeguard {
 
-// What made the plugin evaluate the addresses.
+// The cause of an evaluation of the addresses.
 enum class VerdictTrigger {
   audit_step,   // a TIME_INJOFFSET record: the step and its process are known
   clock_jump,   // the plugin saw the wall clock jump but no audit record explains it

@@ -70,6 +70,20 @@ TEST_CASE("verdict message: cause of the evaluation", "[verdict_message]") {
         "wall clock stepped forward 3600.000 s with no audit record naming a process");
 }
 
+TEST_CASE("verdict message: step without a process", "[verdict_message]") {
+  const ReportRow expired = row_with(Verdict::expired_by_step, 0, 0);
+  TimeChange no_syscall = date_step(3'600'000'000'000);
+  no_syscall.process = ProcessInfo{};
+  CHECK(format_verdict_message(expired, VerdictTrigger::audit_step, &no_syscall, std::nullopt) ==
+        "eth0 10.0.0.5: the step jumped past the lease expiry, so dhclient drops this address now; "
+        "wall clock stepped forward 3600.000 s by unknown process");
+  TimeChange no_comm = date_step(3'600'000'000'000);
+  no_comm.process.comm.clear();
+  CHECK(format_verdict_message(expired, VerdictTrigger::audit_step, &no_comm, std::nullopt) ==
+        "eth0 10.0.0.5: the step jumped past the lease expiry, so dhclient drops this address now; "
+        "wall clock stepped forward 3600.000 s by pid[4242]");
+}
+
 TEST_CASE("verdict message: levels by verdict", "[verdict_message]") {
   CHECK(verdict_level(Verdict::lost_before_renewal) == spdlog::level::critical);
   CHECK(verdict_level(Verdict::expired_by_step) == spdlog::level::critical);

@@ -5,7 +5,8 @@
 #   source "$SOURCE_DIR/tests/integration/lib/netns_lab.sh"
 #   lab_require                      # exits 77 (skipped) when the lab cannot run here
 #   lab_start                        # namespaces, veth pair, dnsmasq; cleanup runs on EXIT
-#   lab_start_dhclient               # dhclient in the client namespace, waits for the lease
+#   lab_start_dhclient [OFFSET_S]    # dhclient in the client namespace, waits for the lease;
+#                                    # OFFSET_S shifts dhclient's wall clock (see below)
 #   lab_in_client timeguard status   # runs a command inside the client namespace
 #   lab_kill PID                     # stops one process the lab started
 #   lab_track_pid PID                # adds a pid for lab_cleanup to stop
@@ -25,6 +26,13 @@
 #   LAB_LEASE_FILE      dhclient's -lf file;  LAB_DHCLIENT_PID, LAB_DNSMASQ_PID
 #   LAB_CLIENT_ADDRESS  the address dhclient was given
 # Set LAB_KEEP=1 to keep LAB_DIR after the run for debugging (namespaces are always removed).
+#
+# A wall-clock step is emulated without moving this machine's clock: lab_start_dhclient +3600
+# runs dhclient under libfaketime with its wall clock 3600 s ahead, so its lease file holds the
+# schedule a client writes an hour before a step back of 3600 s. Everything else in the lab,
+# and any dhclient a hook starts, reads the real clock, which is the clock after that step.
+# Only CLOCK_REALTIME is shifted, so dhclient's monotonic timers and the kernel lifetimes
+# are unchanged.
 
 LAB_SUBNET_PREFIX=10.77.41
 LAB_SERVER_ADDRESS=$LAB_SUBNET_PREFIX.1
@@ -97,13 +105,32 @@ lab_start_dnsmasq() {
   kill -0 "$LAB_DNSMASQ_PID" 2>/dev/null || lab_fail "dnsmasq exited: $(cat "$LAB_DIR/dnsmasq.out")"
 }
 
+# Sets LAB_FAKETIME_LIBRARY, or exits 77 when libfaketime (Debian package libfaketime) is missing.
+lab_require_faketime() {
+  local candidate
+  for candidate in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+    [ -r "$candidate" ] && { LAB_FAKETIME_LIBRARY=$candidate; return 0; }
+  done
+  lab_skip "libfaketime.so.1 not found: install the Debian package libfaketime"
+}
+
 # Starts ISC dhclient (foreground, IPv4) in the client namespace with its own -cf/-lf/-pf in
 # LAB_DIR and Debian's /sbin/dhclient-script, then waits up to 30 s for the dynamic address.
+# With OFFSET_S (e.g. +3600 or -3600), dhclient's wall clock runs that many seconds off the
+# real one. The offset stays inside dhclient: it starts dhclient-script with an environment
+# of its own, which has no LD_PRELOAD.
 lab_start_dhclient() {
+  local offset=${1:-}
+  local prefix=()
+  if [ -n "$offset" ]; then
+    lab_require_faketime
+    prefix=(env "LD_PRELOAD=$LAB_FAKETIME_LIBRARY" "FAKETIME=$offset" FAKETIME_DONT_FAKE_MONOTONIC=1)
+  fi
   LAB_LEASE_FILE="$LAB_DIR/dhclient.leases"
   printf 'request subnet-mask, broadcast-address;\n' >"$LAB_DIR/dhclient.conf"
 
-  ip netns exec "$LAB_CLIENT_NS" dhclient -4 -d -v -cf "$LAB_DIR/dhclient.conf" \
+  # env execs dhclient, so $! is dhclient's pid in both cases.
+  ip netns exec "$LAB_CLIENT_NS" "${prefix[@]}" dhclient -4 -d -v -cf "$LAB_DIR/dhclient.conf" \
     -lf "$LAB_LEASE_FILE" -pf "$LAB_DIR/dhclient.pid" "$LAB_CLIENT_IF" \
     >"$LAB_DIR/dhclient.log" 2>&1 &
   LAB_DHCLIENT_PID=$!
