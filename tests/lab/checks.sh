@@ -6,11 +6,12 @@
 
 METRIC=""
 
-# Prints the time of the first timeline line whose event is $1 and whose detail matches the
-# extended regex $2 (default: any), or nothing.
+# Prints the time of the first timeline line whose event is $1, whose detail matches the
+# extended regex $2 (default: any) and whose time is at least $3 (default: 0), or nothing.
 timeline_first() {
-  awk -F'\t' -v event="$1" -v pattern="${2:-.*}" \
-    '$2 == event && $3 ~ pattern && !found { print $1; found = 1 }' "$RESULT_DIR/timeline.tsv"
+  awk -F'\t' -v event="$1" -v pattern="${2:-.*}" -v after="${3:-0}" \
+    '$2 == event && $3 ~ pattern && $1 >= after && !found { print $1; found = 1 }' \
+    "$RESULT_DIR/timeline.tsv"
 }
 
 # Prints the detail of the first timeline line with event $1.
@@ -20,7 +21,8 @@ timeline_detail() {
 }
 
 # Prints the guest time at which the runner first saw a plugin output line matching the jq
-# filter $1 (the runner stamps each line once, within a second of its writing).
+# filter $1. The runner follows the output file with tail -F, which sees a new line at once
+# through inotify, or within its 1 s polling interval without inotify.
 json_first_time() {
   local line_time line
   while IFS=$'\t' read -r line_time _ line; do
@@ -71,23 +73,37 @@ check_attributed_step() {
     || { echo "no step object with pid=$pid comm=$comm delta_ns=${expected_ns}±2e9"; return 1; }
 }
 
-# A verdict object for the client interface with verdict $1; prints nothing, sets VERDICT_TIME.
+# A verdict object for the client interface with verdict $1. Sets VERDICT_TIME (guest time
+# the runner saw it) and VERDICT_SECONDS_TO_LOSS (the verdict's own prediction, or "none").
 check_verdict() {
   local filter=".type == \"verdict\" and .verdict == \"$1\" and .interface == \"veth-client\""
   VERDICT_TIME=$(json_first_time "$filter")
   [[ -n $VERDICT_TIME ]] || { echo "no verdict $1 for veth-client in events.jsonl"; return 1; }
+  VERDICT_SECONDS_TO_LOSS=$(json_select "$filter" | jq -r '.seconds_to_loss // "none"' | sed -n 1p)
 }
 
+# Prints the guest time at which the client's IPv4 address first disappeared: the kernel's
+# RTM_DELADDR notification when the monitor caught it, else the first sample without it.
+address_removal_time() {
+  local removed
+  removed=$(timeline_first monitor '^Deleted .* inet ')
+  [[ -n $removed ]] || removed=$(timeline_first addr_gone)
+  echo "$removed"
+}
+
+# The client's address disappeared; sets ADDRESS_GONE_TIME.
 check_address_lost() {
-  ADDRESS_GONE_TIME=$(timeline_first addr_gone)
+  ADDRESS_GONE_TIME=$(address_removal_time)
   [[ -n $ADDRESS_GONE_TIME ]] || { echo "address of veth-client never disappeared"; return 1; }
 }
 
+# The client's address never disappeared, not even between two samples.
 check_address_kept() {
   local gone back
-  gone=$(timeline_first addr_gone)
+  gone=$(address_removal_time)
   [[ -z $gone ]] && return 0
-  back=$(timeline_first addr_back)
+  back=$(timeline_first monitor '^[0-9]+: .* inet ' "$gone")
+  [[ -n $back ]] || back=$(timeline_first addr_back "$gone")
   echo "address of veth-client disappeared at guest time $gone s${back:+, back at $back s}"
   return 1
 }

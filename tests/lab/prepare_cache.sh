@@ -7,8 +7,9 @@
 #   vmlinux         the uncompressed kernel, which QEMU boots directly through its PVH entry
 #   initramfs.cpio  busybox-static, the guest init, and the modules that mount the host root
 #                   over 9p under an overlay and create veth pairs
+#   modules/, kernel-package  those modules and the package name, kept for rebuilds
 # Nothing is installed on the host: the kernel package is only downloaded and unpacked.
-# Exit status: 0 ready, 77 a prerequisite is missing (the message says which), 1 failed.
+# Exit status: 0 ready, 77 a prerequisite is missing (the message names it), 1 failed.
 set -euo pipefail
 
 readonly CACHE_DIR=${1:?usage: prepare_cache.sh CACHE_DIR}
@@ -21,30 +22,44 @@ readonly GUEST_MODULES=(virtio_pci 9pnet_virtio 9p overlay veth)
 log() { echo "lab-cache: $*" >&2; }
 skip() { log "$*"; exit 77; }
 
-# Prints the kernel package to use: TIMEGUARD_LAB_KERNEL_PACKAGE, or the image that
-# Debian's linux-image-amd64 metapackage currently depends on.
+# Prints the kernel package to use: TIMEGUARD_LAB_KERNEL_PACKAGE, else the image that
+# Debian's linux-image-amd64 metapackage depends on, else the package already in the cache.
 resolve_kernel_package() {
   if [[ -n ${TIMEGUARD_LAB_KERNEL_PACKAGE:-} ]]; then
     echo "$TIMEGUARD_LAB_KERNEL_PACKAGE"
     return
   fi
-  apt-cache depends linux-image-amd64 2>/dev/null \
-    | awk '/Depends: linux-image-[0-9]/ && !seen { print $2; seen = 1 }'
+  local package
+  package=$(apt-cache depends linux-image-amd64 2>/dev/null \
+    | awk '/Depends: linux-image-[0-9]/ && !seen { print $2; seen = 1 }')
+  if [[ -z $package && -f $CACHE_DIR/kernel-package ]]; then
+    package=$(cat "$CACHE_DIR/kernel-package")
+  fi
+  echo "$package"
 }
 
-# Downloads and unpacks the kernel package into CACHE_DIR/kernel-root unless already done.
-unpack_kernel_package() {
+# Downloads and unpacks the kernel package, keeps vmlinux and the guest's modules in
+# CACHE_DIR and deletes the rest (about 400 MB unpacked), unless the cache has that package.
+fetch_kernel() {
   local package=$1
-  local stamp=$CACHE_DIR/kernel-root/.unpacked-$package
-  [[ -e $stamp ]] && return 0
+  if [[ $(cat "$CACHE_DIR/kernel-package" 2>/dev/null) == "$package" && -f $CACHE_DIR/vmlinux \
+        && -f $CACHE_DIR/modules/order ]]; then
+    return 0
+  fi
 
-  command -v apt-get >/dev/null || skip "apt-get not found; cannot download $package"
-  rm -rf "$CACHE_DIR/kernel-root" "$CACHE_DIR"/*.deb
-  (cd "$CACHE_DIR" && apt-get download "$package" >&2) \
+  command -v apt-get > /dev/null || skip "apt-get not found; cannot download $package"
+  local unpack=$CACHE_DIR/unpack
+  rm -rf "$unpack" "$CACHE_DIR/modules" "$CACHE_DIR/initramfs.cpio" "$CACHE_DIR/kernel-package"
+  mkdir -p "$unpack"
+  (cd "$unpack" && apt-get download "$package" >&2) \
     || skip "apt-get download $package failed; set TIMEGUARD_LAB_CACHE to a prepared cache"
-  dpkg -x "$CACHE_DIR"/"$package"_*.deb "$CACHE_DIR/kernel-root"
-  rm -f "$CACHE_DIR"/"$package"_*.deb
-  touch "$stamp"
+  dpkg -x "$unpack"/"$package"_*.deb "$unpack/root"
+
+  local version=${package#linux-image-}
+  extract_vmlinux "$unpack/root/boot/vmlinuz-$version" "$CACHE_DIR/vmlinux" || return 1
+  collect_modules "$unpack/root/lib/modules/$version" "$CACHE_DIR/modules" || return 1
+  rm -rf "$unpack"
+  echo "$package" > "$CACHE_DIR/kernel-package"
 }
 
 # Extracts the xz payload of a bzImage, as the kernel's scripts/extract-vmlinux does: find
@@ -87,26 +102,33 @@ add_module_in_load_order() {
   MODULE_FILES[$name]=$file
 }
 
-build_initramfs() {
+# Copies GUEST_MODULES and their dependencies into $2, with the load order in $2/order.
+collect_modules() {
   local module_dir=$1 output=$2
-  local staging=$CACHE_DIR/initramfs-staging
-  rm -rf "$staging"
-  mkdir -p "$staging"/{bin,dev,proc,sys,modules,lower,upper,newroot}
-
-  cp /bin/busybox "$staging/bin/busybox"
-  cp "$LAB_DIR/guest/init" "$staging/init"
-  chmod 755 "$staging/init"
-
   MODULE_ORDER=()
   declare -gA MODULE_FILES=()
   local name
   for name in "${GUEST_MODULES[@]}"; do
-    add_module_in_load_order "$name" "$module_dir"
+    add_module_in_load_order "$name" "$module_dir" || return 1
   done
+
+  mkdir -p "$output"
   for name in "${MODULE_ORDER[@]}"; do
-    cp "${MODULE_FILES[$name]}" "$staging/modules/$name.ko"
+    cp "${MODULE_FILES[$name]}" "$output/$name.ko"
   done
-  printf '%s\n' "${MODULE_ORDER[@]}" > "$staging/modules/order"
+  printf '%s\n' "${MODULE_ORDER[@]}" > "$output/order"
+}
+
+build_initramfs() {
+  local output=$1
+  local staging=$CACHE_DIR/initramfs-staging
+  rm -rf "$staging"
+  mkdir -p "$staging"/{bin,dev,proc,sys,lower,upper,newroot}
+
+  cp /bin/busybox "$staging/bin/busybox"
+  cp "$LAB_DIR/guest/init" "$staging/init"
+  chmod 755 "$staging/init"
+  cp -r "$CACHE_DIR/modules" "$staging/modules"
 
   (cd "$staging" && find . | busybox cpio -o -H newc 2>/dev/null) > "$output.tmp"
   mv "$output.tmp" "$output"
@@ -126,19 +148,12 @@ main() {
   local package
   package=$(resolve_kernel_package)
   [[ -n $package ]] || skip "no kernel package found; set TIMEGUARD_LAB_KERNEL_PACKAGE"
-  unpack_kernel_package "$package"
+  fetch_kernel "$package" || exit 1
 
-  local version=${package#linux-image-}
-  local vmlinuz=$CACHE_DIR/kernel-root/boot/vmlinuz-$version
-  [[ -e $CACHE_DIR/vmlinux && $CACHE_DIR/vmlinux -nt $vmlinuz ]] \
-    || extract_vmlinux "$vmlinuz" "$CACHE_DIR/vmlinux"
-
-  # The initramfs is rebuilt whenever the guest init or the kernel package changes.
-  if [[ ! -e $CACHE_DIR/initramfs.cpio || $LAB_DIR/guest/init -nt $CACHE_DIR/initramfs.cpio \
-        || $vmlinuz -nt $CACHE_DIR/initramfs.cpio ]]; then
-    build_initramfs "$CACHE_DIR/kernel-root/lib/modules/$version" "$CACHE_DIR/initramfs.cpio"
+  # Rebuilt whenever the guest init changes; fetch_kernel deletes it for a new kernel.
+  if [[ ! -e $CACHE_DIR/initramfs.cpio || $LAB_DIR/guest/init -nt $CACHE_DIR/initramfs.cpio ]]; then
+    build_initramfs "$CACHE_DIR/initramfs.cpio"
   fi
-  echo "$package" > "$CACHE_DIR/kernel-package"
 }
 
 main

@@ -21,6 +21,9 @@ readonly LAB_DIR=$SOURCE_DIR/tests/lab
 readonly OUT=/lab-out
 readonly WORK=/tmp/lab
 readonly EVENTS=/var/log/timeguard/events.jsonl
+# Several processes append to the timeline at once. O_APPEND writes are atomic on tmpfs but
+# not on the 9p result share, so the timeline lives in tmpfs until collect_logs copies it.
+readonly TIMELINE=/tmp/lab-timeline.tsv
 readonly SERVER_NS=tgserver
 readonly CLIENT_IF=veth-client SERVER_IF=veth-server
 readonly SERVER_ADDRESS=10.77.0.1
@@ -39,7 +42,7 @@ uptime_seconds() { cut -d' ' -f1 /proc/uptime; }
 # Appends one line to the timeline; the time is CLOCK_BOOTTIME, which wall-clock steps do
 # not move.
 stamp() {
-  printf '%s\t%s\t%s\n' "$(uptime_seconds)" "$1" "${2:-}" >> "$OUT/timeline.tsv"
+  printf '%s\t%s\t%s\n' "$(uptime_seconds)" "$1" "${2:-}" >> "$TIMELINE"
   echo "lab: $1 ${2:-}"
 }
 
@@ -200,11 +203,11 @@ client_valid_lft() {
     | head -n 1
 }
 
-# Samples the address and the plugin output once a second for OBSERVE_SECONDS, stamping
-# addr (each sample), addr_gone, addr_back, renewed (valid_lft went up) and json (each new
-# output line of the plugin).
+# Samples the address once a second for OBSERVE_SECONDS, stamping addr (each sample),
+# addr_gone, addr_back and renewed (valid_lft went up). The watchers started by
+# start_watchers add the exact times of removals and of the plugin's output lines.
 observe() {
-  local previous=$(client_valid_lft) current seen_lines=0 lines
+  local previous=$(client_valid_lft) current
   local end=$(( $(cut -d. -f1 /proc/uptime) + OBSERVE_SECONDS ))
 
   while (( $(cut -d. -f1 /proc/uptime) < end )); do
@@ -218,16 +221,18 @@ observe() {
     fi
     [[ -n $current ]] && stamp addr "valid_lft=$current"
     previous=$current
-
-    lines=0
-    [[ -f $EVENTS ]] && lines=$(wc -l < "$EVENTS")
-    if (( lines > seen_lines )); then
-      sed -n "$((seen_lines + 1)),${lines}p" "$EVENTS" \
-        | while IFS= read -r line; do stamp json "$line"; done
-      seen_lines=$lines
-    fi
     sleep 1
   done
+}
+
+# Stamps each kernel address notification on the client interface as a `monitor` line, so
+# that a removal shorter than the sampling interval still shows ("Deleted ... inet ..."), and
+# each line the plugin writes as a `json` line, as soon as it appears.
+start_watchers() {
+  ip monitor address dev "$CLIENT_IF" 2>&1 | while IFS= read -r line; do stamp monitor "$line"; done &
+  WATCHER_PIDS=($!)
+  tail -n +1 -F "$EVENTS" 2>/dev/null | while IFS= read -r line; do stamp json "$line"; done &
+  WATCHER_PIDS+=($!)
 }
 
 collect_logs() {
@@ -241,11 +246,12 @@ collect_logs() {
   auditctl -l > "$OUT/auditctl-l.txt" 2>&1
   ip -j addr > "$OUT/ip-addr.json" 2>&1
   ps -eo pid,ppid,stat,etimes,args > "$OUT/ps.txt" 2>&1
+  cp "$TIMELINE" "$OUT/timeline.tsv"
 }
 
 main() {
   mkdir -p "$WORK"
-  : > "$OUT/timeline.tsv"
+  : > "$TIMELINE"
   stamp start "scenario=$SCENARIO source=$SOURCE_DIR build=$BUILD_DIR"
   [[ -f $LAB_DIR/scenarios/$SCENARIO.sh ]] || fail_setup "no scenario file $SCENARIO.sh"
   # shellcheck source=/dev/null
@@ -259,6 +265,7 @@ main() {
   start_dhcp_client
   sleep "$WAIT_BEFORE_ACT"
 
+  start_watchers
   stamp act_begin "$SCENARIO_ACTION"
   ACT_PID=
   scenario_act
@@ -272,8 +279,9 @@ main() {
   else
     stamp plugin_dead "pid=${plugin_pid:-none}"
   fi
-  collect_logs
+  kill "${WATCHER_PIDS[@]}" 2>/dev/null
   stamp done ""
+  collect_logs
 }
 
 main

@@ -15,5 +15,5 @@ scenario_check() {
   check_verdict lifetime_shorter_than_renewal || return 1
   check_address_lost || return 1
   check_warning_before_loss || return 1
-  METRIC="warning to address loss $(seconds_between "$VERDICT_TIME" "$ADDRESS_GONE_TIME") s"
+  METRIC="warning to address loss $(seconds_between "$VERDICT_TIME" "$ADDRESS_GONE_TIME") s (predicted seconds_to_loss: $VERDICT_SECONDS_TO_LOSS)"
 }
