@@ -16,6 +16,9 @@ packages=(
   iproute2 dnsmasq-base isc-dhcp-client
   # network lab: libfaketime shifts one dhclient's wall clock to emulate a step
   libfaketime
+  # clock-step lab: a QEMU guest (TCG) with a busybox initramfs; the guest kernel is fetched
+  # with apt-get download at test time and unpacked, never installed
+  qemu-system-x86 busybox-static xz-utils cpio gzip
   # benchmark: /usr/bin/time -v for the max RSS
   time
 )
