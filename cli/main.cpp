@@ -1,4 +1,6 @@
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 
 #include "command.hpp"
@@ -48,9 +50,21 @@ int main(int argc, char** argv) {
     return timeguard::cli::kExitOk;
   }
 
+  if (name == "--version") {
+    std::puts("timeguard 0.1.0");
+    return timeguard::cli::kExitOk;
+  }
+
   const Arguments args(argv + 2, argv + argc);
   for (const Command& command : kCommands) {
-    if (command.name == name) return command.run(args);
+    if (command.name != name) continue;
+    const int status = command.run(args);
+    // A full disk or a closed pipe must not pass for success.
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      std::fprintf(stderr, "timeguard: cannot write the output: %s\n", std::strerror(errno));
+      return timeguard::cli::kExitFailure;
+    }
+    return status;
   }
 
   std::fprintf(stderr, "timeguard: unknown command \"%.*s\"; run 'timeguard --help' for the list\n",

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "audit_intake.hpp"
+#include "json_line_sink.hpp"
 #include "time_change_classifier.hpp"
 #include "time_change_format.hpp"
 
@@ -105,6 +106,10 @@ void IntakeLoop::reload() {
     return;
   }
   if (options_.json_overridden) fresh->json_file = options_.json_file;
+  if (Status writable = JsonLineSink::check_writable(fresh->json_file); !writable) {
+    spdlog::error("configuration reload rejected, keeping the running configuration: {}", writable.error().reason);
+    return;
+  }
   config_ = *fresh;
   intake_.set_limits(config_.assembly);
   spdlog::info("configuration reloaded from {}", options_.config_path);

@@ -33,7 +33,8 @@ constexpr const char* kUsage =
     "Reads audit records on stdin and reports every change of the wall clock (CLOCK_REALTIME).\n"
     "auditd starts it from plugins.d with CONFIG as its only argument.\n"
     "\n"
-    "  CONFIG        YAML configuration (default /etc/timeguard/timeguard.yaml, if present)\n"
+    "  CONFIG        YAML configuration; without --json the default is\n"
+    "                /etc/timeguard/timeguard.yaml, if present\n"
     "  --json PATH   write the JSON-lines event stream to PATH, or to stdout for '-';\n"
     "                overrides output.json_file and sends log messages to stderr.\n"
     "                Without a CONFIG, the lease and clock-jump checks are off, so that\n"
@@ -79,8 +80,13 @@ std::variant<Arguments, int> parse_arguments(int argc, char** argv) {
 }
 
 // Picks the configuration: the given file, else the default file if present, else defaults.
+// By hand (--json), only a file named on the command line is read, so that replaying a log
+// never runs the installed lease checks or hooks by surprise.
 std::variant<PluginConfig, int> read_configuration(Arguments& args) {
-  if (args.config_path.empty() && access(kDefaultConfigPath, R_OK) == 0) args.config_path = kDefaultConfigPath;
+  const bool by_hand = args.json_file.has_value();
+  if (args.config_path.empty() && !by_hand && access(kDefaultConfigPath, R_OK) == 0) {
+    args.config_path = kDefaultConfigPath;
+  }
   PluginConfig config;
   if (!args.config_path.empty()) {
     Result<PluginConfig> loaded = load_plugin_config(args.config_path);

@@ -10,16 +10,13 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "hook_file_safety.hpp"
+#include "live_event.hpp"
 #include "report_output.hpp"
 #include "time_change_json.hpp"
 
 namespace timeguard {
 namespace {
-
-// An audit step is held against the current leases only when it happened now: its audit
-// stamp plus the step must be within this many seconds of the wall clock. A step read from
-// a saved log is older and would be judged against leases that did not exist then.
-constexpr std::int64_t kLiveStepWindowS = 300;
 
 std::int64_t wall_now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
@@ -41,6 +38,24 @@ bool hooks_configured(const HookPolicy& policy) {
     if (settings.action == HookAction::hook) return true;
   }
   return false;
+}
+
+// Checks at load time what the hook runner checks again before every run, so that an unsafe
+// or missing file is reported when the operator configures it, not when the address is at risk.
+void log_hook_setup_problems(const PluginConfig& config) {
+  if (Status safe = check_config_file(config.source_file); !safe) {
+    spdlog::error("lease-refresh hooks will be refused: {}", safe.error().reason);
+  }
+  std::vector<const HookSettings*> all{&config.hooks.defaults};
+  for (const auto& [name, settings] : config.hooks.interfaces) all.push_back(&settings);
+  for (const HookSettings* settings : all) {
+    if (settings->action != HookAction::hook) continue;
+    for (const std::vector<std::string>& step : settings->command) {
+      if (step.empty()) continue;
+      Result<CheckedExecutable> program = open_checked_executable(step.front());
+      if (!program) spdlog::error("lease-refresh hooks will be refused: {}", program.error().reason);
+    }
+  }
 }
 
 ClockOverrides overrides_of(const PluginConfig& config) {
@@ -105,6 +120,7 @@ void NetworkWatch::start() {
   }
   open_timer();
   if (hooks_configured(config_.hooks)) {
+    log_hook_setup_problems(config_);
     HookRunnerOptions options;
     options.config_path = config_.source_file;
     hooks_.emplace(config_.hooks, [this](const HookContext& context) { return recheck(context); }, options);
@@ -126,6 +142,7 @@ void NetworkWatch::reconfigure(const PluginConfig& config) {
     return;
   }
   open_timer();
+  if (hooks_configured(config_.hooks)) log_hook_setup_problems(config_);
   // A running hook keeps the policy it started with; new triggers use the new one.
   if (hooks_configured(config_.hooks) && !(hooks_ && hooks_->busy())) {
     HookRunnerOptions options;
@@ -187,9 +204,9 @@ Result<NetworkWatch::Snapshot> NetworkWatch::take_snapshot() {
 
 void NetworkWatch::on_audit_step(const TimeChange& step) {
   if (!config_.network_enabled || !step.delta_ns) return;
-  const std::int64_t expected_now = step.time_sec + nearest_seconds(*step.delta_ns);
-  const std::int64_t distance = std::llabs(wall_now_s() - expected_now);
-  if (distance > kLiveStepWindowS) {
+  // A step read from a saved log would be judged against leases that did not exist then.
+  if (!is_live_event(step, wall_now_s())) {
+    const std::int64_t distance = std::llabs(wall_now_s() - (step.time_sec + nearest_seconds(*step.delta_ns)));
     spdlog::info("step in audit event {} is not held against current leases: it happened {} s away from now, "
                  "so it comes from a saved log or a delayed stream",
                  step.serial, distance);

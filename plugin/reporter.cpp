@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "live_event.hpp"
 #include "process_context.hpp"
 #include "time_change_format.hpp"
 #include "time_change_json.hpp"
@@ -99,7 +100,9 @@ void Reporter::write_json_line(const std::string& line) {
 }
 
 void Reporter::report(TimeChange change) {
-  add_process_context(change.process);
+  // The parent and unit come from this host's /proc, which describes an old event's processes
+  // no better than a guess: a pid from a saved log may belong to anything now.
+  if (is_live_event(change, static_cast<std::int64_t>(std::time(nullptr)))) add_process_context(change.process);
   switch (change.kind) {
     case ChangeKind::step: ++counts_.steps; break;
     case ChangeKind::adjust: ++counts_.adjustments; break;

@@ -35,6 +35,12 @@ Status JsonLineSink::open(const std::string& path) {
 
 Status JsonLineSink::reopen() { return open(path_); }
 
+Status JsonLineSink::check_writable(const std::string& path) {
+  if (path.empty() || path == "-") return ok_status();
+  JsonLineSink probe;
+  return probe.open(path);
+}
+
 Status JsonLineSink::write_line(std::string_view line) {
   if (fd_ < 0) return ok_status();
   std::string buffer;
