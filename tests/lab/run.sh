@@ -172,7 +172,9 @@ main() {
   local started=$SECONDS
   probe_boot
   run_all_scenarios
-  report
+  # The table also goes to a file, because ctest shows a passing test's output to nobody.
+  report | tee "$RESULTS_DIR/summary.txt"
+  (( PIPESTATUS[0] == 0 ))
   status=$?
   log "results in $RESULTS_DIR, $((SECONDS - started)) s in total"
   exit "$status"
