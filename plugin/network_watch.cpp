@@ -20,11 +20,6 @@ namespace {
 
 std::int64_t wall_now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
-// Rounds ns to whole seconds, half away from zero.
-std::int64_t nearest_seconds(std::int64_t ns) {
-  return static_cast<std::int64_t>(std::llround(static_cast<double>(ns) / 1e9));
-}
-
 std::string row_key(const ReportRow& row) { return row.interface + " " + row.address; }
 
 bool is_danger(Verdict verdict) {
@@ -121,11 +116,15 @@ void NetworkWatch::start() {
   open_timer();
   if (hooks_configured(config_.hooks)) {
     log_hook_setup_problems(config_);
-    HookRunnerOptions options;
-    options.config_path = config_.source_file;
-    hooks_.emplace(config_.hooks, [this](const HookContext& context) { return recheck(context); }, options);
+    start_hook_runner();
   }
   standing_check();
+}
+
+void NetworkWatch::start_hook_runner() {
+  HookRunnerOptions options;
+  options.config_path = config_.source_file;
+  hooks_.emplace(config_.hooks, [this](const HookContext& context) { return recheck(context); }, options);
 }
 
 void NetworkWatch::reconfigure(const PluginConfig& config) {
@@ -145,9 +144,7 @@ void NetworkWatch::reconfigure(const PluginConfig& config) {
   if (hooks_configured(config_.hooks)) log_hook_setup_problems(config_);
   // A running hook keeps the policy it started with; new triggers use the new one.
   if (hooks_configured(config_.hooks) && !(hooks_ && hooks_->busy())) {
-    HookRunnerOptions options;
-    options.config_path = config_.source_file;
-    hooks_.emplace(config_.hooks, [this](const HookContext& context) { return recheck(context); }, options);
+    start_hook_runner();
   } else if (!hooks_configured(config_.hooks) && !(hooks_ && hooks_->busy())) {
     hooks_.reset();
   }
@@ -206,7 +203,7 @@ void NetworkWatch::on_audit_step(const TimeChange& step) {
   if (!config_.network_enabled || !step.delta_ns) return;
   // A step read from a saved log would be judged against leases that did not exist then.
   if (!is_live_event(step, wall_now_s())) {
-    const std::int64_t distance = std::llabs(wall_now_s() - (step.time_sec + nearest_seconds(*step.delta_ns)));
+    const std::int64_t distance = std::llabs(wall_now_s() - (step.time_sec + round_to_seconds(*step.delta_ns)));
     spdlog::info("step in audit event {} is not held against current leases: it happened {} s away from now, "
                  "so it comes from a saved log or a delayed stream",
                  step.serial, distance);
@@ -227,7 +224,7 @@ void NetworkWatch::evaluate(std::int64_t delta_ns, VerdictTrigger trigger, const
     return;
   }
   // The wall clock has already moved: the reading before the step is now minus the step.
-  const std::int64_t before_s = wall_now_s() - nearest_seconds(delta_ns);
+  const std::int64_t before_s = wall_now_s() - round_to_seconds(delta_ns);
   const std::optional<std::int64_t> jump = trigger == VerdictTrigger::clock_jump
                                                ? std::optional<std::int64_t>(delta_ns)
                                                : std::nullopt;
@@ -293,7 +290,7 @@ void NetworkWatch::maybe_run_hook(const ReportRow& row, std::int64_t delta_ns) {
     context.pid_file = client->second.pid_file;
     if (client->second.alive && client->second.pid) context.client_pid = std::to_string(*client->second.pid);
   }
-  context.delta_s = nearest_seconds(delta_ns);
+  context.delta_s = round_to_seconds(delta_ns);
   context.verdict = std::string(to_string(row.result.verdict));
   const TriggerOutcome outcome = hooks_->trigger(context, Clock::now());
   spdlog::debug("{} {}: hook {}{}{}", row.interface, row.address, to_string(outcome.result),

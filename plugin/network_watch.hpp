@@ -62,6 +62,7 @@ class NetworkWatch {
   void maybe_run_hook(const ReportRow& row, std::int64_t delta_ns);
   RecheckOutcome recheck(const HookContext& context);
   void open_timer();
+  void start_hook_runner();
   void log_hook_reports();
 
   PluginConfig config_;

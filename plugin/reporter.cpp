@@ -17,11 +17,6 @@ namespace {
 // it, because an event without EOE is only completed when that age runs out.
 constexpr std::chrono::milliseconds kJumpWaitMargin{1500};
 
-std::string step_direction(std::int64_t delta_ns) {
-  const std::int64_t size = delta_ns < 0 ? -delta_ns : delta_ns;
-  return std::string(delta_ns < 0 ? "back " : "forward ") + format_duration_ns(size);
-}
-
 }  // namespace
 
 Reporter::Reporter(const PluginConfig& config)
@@ -122,7 +117,7 @@ void Reporter::report_unexplained_jump(const ClockJump& jump) {
   ++counts_.unexplained_jumps;
   spdlog::warn("wall clock jumped {} with no audit record naming a process; check that the timeguard rules are "
                "loaded (auditctl -l -k timeguard)",
-               step_direction(jump.delta_ns));
+               format_step_size(jump.delta_ns));
   const nlohmann::json object = {
       {"type", "clock_jump"},
       {"time", format_audit_time(jump.realtime_after_ns / 1'000'000'000,

@@ -11,6 +11,9 @@ namespace timeguard {
 // processes and addresses tell nothing about it.
 constexpr std::int64_t kLiveEventWindowS = 300;
 
+// Rounds nanoseconds to whole seconds, half away from zero.
+std::int64_t round_to_seconds(std::int64_t ns);
+
 // Tells whether `change` happened within kLiveEventWindowS of `now_s` (Unix seconds, wall
 // clock now). The audit stamp is taken before the syscall runs. So after a step the wall
 // clock reads about stamp + delta, and after other kinds about the stamp.

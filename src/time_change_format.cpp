@@ -143,14 +143,7 @@ void append_attribution(std::string& line, const TimeChange& change, bool with_s
 }
 
 std::string format_step(const TimeChange& change) {
-  std::int64_t delta = change.delta_ns.value_or(0);
-  std::string line = "wall clock stepped ";
-  if (delta == 0) {
-    line += "0 ns";
-  } else {
-    line += delta < 0 ? "back " : "forward ";
-    line += format_magnitude(magnitude(delta));  // the direction word carries the sign
-  }
+  std::string line = "wall clock stepped " + format_step_size(change.delta_ns.value_or(0));
   append_attribution(line, change, true);
   return line;
 }
@@ -176,6 +169,12 @@ std::string syscall_or_unknown(const TimeChange& change) {
 
 std::string format_duration_ns(std::int64_t ns) {
   return (ns < 0 ? "-" : "") + format_magnitude(magnitude(ns));
+}
+
+std::string format_step_size(std::int64_t delta_ns) {
+  if (delta_ns == 0) return "0 ns";
+  // The direction word carries the sign.
+  return std::string(delta_ns < 0 ? "back " : "forward ") + format_magnitude(magnitude(delta_ns));
 }
 
 std::string ntp_value_in_human_units(std::string_view op, std::int64_t value) {

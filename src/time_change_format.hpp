@@ -13,6 +13,10 @@ namespace timeguard {
 // that would round to 1000.000 ms is shown as "1.000 s" instead.
 std::string format_duration_ns(std::int64_t ns);
 
+// Formats the size of a wall-clock step with its direction: "back 3600.000 s",
+// "forward 1.000 µs", or "0 ns".
+std::string format_step_size(std::int64_t delta_ns);
+
 // Formats one TIME_ADJNTPVAL value, given in the kernel's internal units, in human units:
 //   freq    time_freq, ns/s scaled by 2^32 (1 ppm = 1000 << 32): "-8.662 ppm"
 //   tick    tick_usec, µs per USER_HZ tick: "10000 µs"

@@ -39,23 +39,17 @@ std::string verdict_words(const ReportRow& row) {
   return "unknown verdict";
 }
 
-std::string step_words(std::int64_t delta_ns) {
-  const char* direction = delta_ns < 0 ? "back" : "forward";
-  const std::int64_t size = delta_ns < 0 ? -delta_ns : delta_ns;
-  return fmt::format("stepped {} {}", direction, format_duration_ns(size));
-}
-
 std::string cause_words(VerdictTrigger trigger, const TimeChange* step, std::optional<std::int64_t> jump_delta_ns) {
   if (trigger == VerdictTrigger::audit_step && step != nullptr && step->delta_ns) {
     // pid 0: the event had no SYSCALL record, so nothing names the process.
     if (step->process.pid == 0) {
-      return fmt::format("wall clock {} by unknown process", step_words(*step->delta_ns));
+      return fmt::format("wall clock stepped {} by unknown process", format_step_size(*step->delta_ns));
     }
     const std::string comm = step->process.comm.empty() ? "pid" : escape_control_characters(step->process.comm);
-    return fmt::format("wall clock {} by {}[{}]", step_words(*step->delta_ns), comm, step->process.pid);
+    return fmt::format("wall clock stepped {} by {}[{}]", format_step_size(*step->delta_ns), comm, step->process.pid);
   }
   if (trigger == VerdictTrigger::clock_jump && jump_delta_ns) {
-    return fmt::format("wall clock {} with no audit record naming a process", step_words(*jump_delta_ns));
+    return fmt::format("wall clock stepped {} with no audit record naming a process", format_step_size(*jump_delta_ns));
   }
   return "found by the standing check";
 }

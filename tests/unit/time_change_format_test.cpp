@@ -270,3 +270,10 @@ TEST_CASE("change kind: names", "[format]") {
   CHECK(to_string(ChangeKind::read) == "read");
   CHECK(to_string(ChangeKind::denied) == "denied");
 }
+
+TEST_CASE("format: step size with direction", "[format]") {
+  CHECK(timeguard::format_step_size(-3'600'000'000'000) == "back 3600.000 s");
+  CHECK(timeguard::format_step_size(1'000) == "forward 1.000 µs");
+  CHECK(timeguard::format_step_size(0) == "0 ns");
+  CHECK(timeguard::format_step_size(INT64_MIN) == "back " + timeguard::format_duration_ns(INT64_MAX));
+}
