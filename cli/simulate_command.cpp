@@ -19,8 +19,9 @@ void print_simulate_help() {
       "\n"
       "Options:\n"
       "  --step=DURATION      size of the step: an optional sign and whole numbers with units\n"
-      "                       ns, us, ms, s, m, h or d, e.g. -1h, +90m, -3600s, 1d, 250ms,\n"
-      "                       1h30m; negative moves the clock back\n%s",
+      "                       ns, us (or µs), ms, s, m, h or d, each once and largest first,\n"
+      "                       e.g. -1h, +90m, -3600s, 1d, 250ms, 1h30m; negative moves the\n"
+      "                       clock back\n%s",
       kReportOptionsHelp);
 }
 

@@ -13,9 +13,10 @@ struct Unit {
   std::int64_t nanoseconds;
 };
 
-constexpr std::array<Unit, 7> kUnits{{
+constexpr std::array<Unit, 8> kUnits{{
     {"ns", 1},
     {"us", 1'000},
+    {"\xC2\xB5s", 1'000},  // µs, as the plugin writes durations
     {"ms", 1'000'000},
     {"s", 1'000'000'000},
     {"m", 60'000'000'000},
@@ -23,7 +24,7 @@ constexpr std::array<Unit, 7> kUnits{{
     {"d", 86'400'000'000'000},
 }};
 
-constexpr std::string_view kUnitList = "ns, us, ms, s, m, h, d";
+constexpr std::string_view kUnitList = "ns, us (or µs), ms, s, m, h, d";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -56,7 +57,9 @@ const Unit* find_unit(std::string_view name) {
 }
 
 // Parses one "<number><unit>" term from the front of `cursor` into nanoseconds (unsigned).
-Result<std::int64_t> parse_term(std::string_view text, std::string_view& cursor) {
+// `previous_unit_ns` is the unit of the term before (0 for the first): units must shrink from
+// term to term, so that "1h1h" or "30m1h" is caught as a typo instead of being added up.
+Result<std::int64_t> parse_term(std::string_view text, std::string_view& cursor, std::int64_t& previous_unit_ns) {
   const std::string_view digits = take_while(cursor, is_digit);
   if (digits.empty()) return invalid(text, "expected a number at " + quoted(cursor));
 
@@ -64,7 +67,9 @@ Result<std::int64_t> parse_term(std::string_view text, std::string_view& cursor)
     return invalid(text, "fractions are not supported; use a smaller unit, e.g. 90m instead of 1.5h");
   }
 
-  const std::string_view unit_name = take_while(cursor, is_letter);
+  // The micro sign (U+00B5, two bytes in UTF-8) is the one unit letter outside ASCII.
+  const std::string_view unit_name =
+      take_while(cursor, [](char c) { return is_letter(c) || c == '\xC2' || c == '\xB5'; });
   if (unit_name.empty()) {
     return invalid(text, "missing unit after " + std::string(digits) + "; append one of " +
                              std::string(kUnitList));
@@ -73,6 +78,12 @@ Result<std::int64_t> parse_term(std::string_view text, std::string_view& cursor)
   if (unit == nullptr) {
     return invalid(text, "unknown unit " + quoted(unit_name) + "; use one of " + std::string(kUnitList));
   }
+
+  if (previous_unit_ns != 0 && unit->nanoseconds >= previous_unit_ns) {
+    return invalid(text, "unit " + quoted(unit_name) + " repeats or follows a smaller one; write each unit once, "
+                         "largest first, e.g. 1h30m");
+  }
+  previous_unit_ns = unit->nanoseconds;
 
   std::int64_t count = 0;
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
@@ -98,8 +109,9 @@ Result<std::int64_t> parse_step_duration(std::string_view text) {
   if (cursor.empty()) return invalid(text, "no number after the sign; write e.g. -1h");
 
   std::int64_t magnitude = 0;
+  std::int64_t previous_unit_ns = 0;
   while (!cursor.empty()) {
-    auto term = parse_term(text, cursor);
+    auto term = parse_term(text, cursor, previous_unit_ns);
     if (!term) return term.error();
     if (__builtin_add_overflow(magnitude, *term, &magnitude)) return out_of_range(text);
   }
