@@ -277,3 +277,12 @@ TEST_CASE("format: step size with direction", "[format]") {
   CHECK(timeguard::format_step_size(0) == "0 ns");
   CHECK(timeguard::format_step_size(INT64_MIN) == "back " + timeguard::format_duration_ns(INT64_MAX));
 }
+
+TEST_CASE("json: unknown pid is null", "[format]") {
+  timeguard::TimeChange change;
+  change.kind = timeguard::ChangeKind::step;
+  change.delta_ns = -1'000;
+  const nlohmann::json object = timeguard::to_json(change);
+  CHECK(object["pid"].is_null());
+  CHECK(object["ppid"].is_null());
+}
