@@ -45,6 +45,8 @@ std::string deadline_text(const std::optional<std::int64_t>& seconds, const char
 
 std::string client_line(const ReportRow& row) {
   std::string line = "  client      " + std::string(to_string(row.client));
+  // Without a client there are no timers, so no clock to name.
+  if (row.client == DhcpClient::none) return line + "\n";
   if (row.client_pid) line += " pid " + std::to_string(*row.client_pid);
   line += row.client_alive ? ", running" : ", not running";
   return line + ", " + std::string(to_string(row.client_clock)) + " clock\n";
