@@ -234,6 +234,36 @@ void NetworkWatch::evaluate(std::int64_t delta_ns, VerdictTrigger trigger, const
   }
 }
 
+// Logs each address when it appears or its client or lease file changes, so that the log shows
+// what the plugin holds steps against. Each announcement also goes to the JSON stream.
+void NetworkWatch::announce_watched(const InterfaceReport& report) {
+  std::map<std::string, std::string> now_watched;
+  for (const ReportRow& row : report.evaluate_step(0, wall_now_s())) {
+    const std::string key = row_key(row);
+    const std::string client = fmt::format("{}{}{}", to_string(row.client),
+                                           row.client_pid ? fmt::format(" pid {}", *row.client_pid) : "",
+                                           row.client_alive ? "" : " (not running)");
+    const std::string state = client + " " + row.lease_file;
+    now_watched[key] = state;
+    if (auto previous = watched_.find(key); previous != watched_.end() && previous->second == state) continue;
+
+    const std::string lifetime = row.valid_lft_s ? fmt::format("{} s", *row.valid_lft_s) : std::string("forever");
+    const char* kind = row.dynamic ? "dynamic" : "permanent";
+    if (row.client == DhcpClient::none) {
+      spdlog::info("watching {}: {} address, no DHCP client, valid_lft {}", key, kind, lifetime);
+    } else {
+      spdlog::info("watching {}: {} address, client {}, {} clock, lease file {}, valid_lft {}", key, kind, client,
+                   to_string(row.client_clock), row.lease_file.empty() ? "none" : row.lease_file, lifetime);
+    }
+    nlohmann::json object = row_to_json(row);
+    object["type"] = "watch";
+    object["time"] = format_audit_time(wall_now_s(), 0);
+    Status written = json_.write_line(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (!written) spdlog::error("{}", written.error().reason);
+  }
+  watched_ = std::move(now_watched);
+}
+
 void NetworkWatch::standing_check() {
   if (!config_.network_enabled) return;
   Result<Snapshot> snapshot = take_snapshot();
@@ -241,6 +271,7 @@ void NetworkWatch::standing_check() {
     spdlog::error("standing check of the leases failed: {}", snapshot.error().reason);
     return;
   }
+  announce_watched(snapshot->report);
   std::map<std::string, Verdict> found;
   for (const ReportRow& row : snapshot->report.standing_check(wall_now_s())) {
     const std::string key = row_key(row);

@@ -61,6 +61,7 @@ class NetworkWatch {
                    std::optional<std::int64_t> jump_delta_ns);
   void maybe_run_hook(const ReportRow& row, std::int64_t delta_ns);
   RecheckOutcome recheck(const HookContext& context);
+  void announce_watched(const InterfaceReport& report);
   void open_timer();
   void start_hook_runner();
   void log_hook_reports();
@@ -72,6 +73,7 @@ class NetworkWatch {
   std::optional<HookRunner> hooks_;
   std::map<std::string, ClientState> last_clients_;
   std::map<std::string, Verdict> standing_;  // "interface address" -> danger found by the standing check
+  std::map<std::string, std::string> watched_;  // "interface address" -> client, liveness and lease file
   RepeatLimiter step_limiter_{std::chrono::seconds(10)};
   RepeatLimiter standing_limiter_{std::chrono::seconds(600)};
 };
