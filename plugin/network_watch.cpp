@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "hook_file_safety.hpp"
+#include "json_output.hpp"
 #include "live_event.hpp"
 #include "report_output.hpp"
 #include "time_change_json.hpp"
@@ -142,10 +143,11 @@ void NetworkWatch::reconfigure(const PluginConfig& config) {
   }
   open_timer();
   if (hooks_configured(config_.hooks)) log_hook_setup_problems(config_);
-  // A running hook keeps the policy it started with; new triggers use the new one.
-  if (hooks_configured(config_.hooks) && !(hooks_ && hooks_->busy())) {
+  // A running hook keeps the runner and policy it started with until the next reload.
+  if (hooks_ && hooks_->busy()) return;
+  if (hooks_configured(config_.hooks)) {
     start_hook_runner();
-  } else if (!hooks_configured(config_.hooks) && !(hooks_ && hooks_->busy())) {
+  } else {
     hooks_.reset();
   }
 }
@@ -183,6 +185,13 @@ void NetworkWatch::handle_poll(const std::vector<pollfd>& fds) {
   if (check) standing_check();
 }
 
+NetworkWatch::Snapshot NetworkWatch::join_addresses(const std::vector<KernelAddress>& addresses) const {
+  Snapshot snapshot;
+  snapshot.clients = discover_clients(addresses, DiscoveryRoots{});
+  snapshot.report = InterfaceReport::join(addresses, snapshot.clients, overrides_of(config_));
+  return snapshot;
+}
+
 Result<NetworkWatch::Snapshot> NetworkWatch::take_snapshot() {
   std::vector<KernelAddress> addresses;
   if (monitor_) {
@@ -192,9 +201,7 @@ Result<NetworkWatch::Snapshot> NetworkWatch::take_snapshot() {
     if (!read) return read.error();
     addresses = std::move(*read);
   }
-  Snapshot snapshot;
-  snapshot.clients = discover_clients(addresses, DiscoveryRoots{});
-  snapshot.report = InterfaceReport::join(addresses, snapshot.clients, overrides_of(config_));
+  Snapshot snapshot = join_addresses(addresses);
   last_clients_ = snapshot.clients;
   return snapshot;
 }
@@ -236,9 +243,9 @@ void NetworkWatch::evaluate(std::int64_t delta_ns, VerdictTrigger trigger, const
 
 // Logs each address when it appears or its client or lease file changes, so that the log shows
 // what the plugin holds steps against. Each announcement also goes to the JSON stream.
-void NetworkWatch::announce_watched(const InterfaceReport& report) {
+void NetworkWatch::announce_watched(const std::vector<ReportRow>& rows) {
   std::map<std::string, std::string> now_watched;
-  for (const ReportRow& row : report.evaluate_step(0, wall_now_s())) {
+  for (const ReportRow& row : rows) {
     const std::string key = row_key(row);
     const std::string client = fmt::format("{}{}{}", to_string(row.client),
                                            row.client_pid ? fmt::format(" pid {}", *row.client_pid) : "",
@@ -258,8 +265,7 @@ void NetworkWatch::announce_watched(const InterfaceReport& report) {
     nlohmann::json object = row_to_json(row);
     object["type"] = "watch";
     object["time"] = format_audit_time(wall_now_s(), 0);
-    Status written = json_.write_line(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    if (!written) spdlog::error("{}", written.error().reason);
+    emit_json(json_, object);
   }
   watched_ = std::move(now_watched);
 }
@@ -271,9 +277,10 @@ void NetworkWatch::standing_check() {
     spdlog::error("standing check of the leases failed: {}", snapshot.error().reason);
     return;
   }
-  announce_watched(snapshot->report);
+  std::vector<ReportRow> rows = snapshot->report.evaluate_step(0, wall_now_s());
+  announce_watched(rows);
   std::map<std::string, Verdict> found;
-  for (const ReportRow& row : snapshot->report.standing_check(wall_now_s())) {
+  for (const ReportRow& row : standing_dangers(std::move(rows))) {
     const std::string key = row_key(row);
     found[key] = row.result.verdict;
     auto previous = standing_.find(key);
@@ -298,8 +305,7 @@ void NetworkWatch::publish_row(const ReportRow& row, VerdictTrigger trigger, con
   object["trigger"] = to_string(trigger);
   object["serial"] = step != nullptr ? nlohmann::json(step->serial) : nlohmann::json(nullptr);
   object["time"] = format_audit_time(wall_now_s(), 0);
-  Status written = json_.write_line(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  if (!written) spdlog::error("{}", written.error().reason);
+  emit_json(json_, object);
 
   const spdlog::level::level_enum level = verdict_level(row.result.verdict);
   std::uint64_t suppressed = 0;
@@ -330,8 +336,13 @@ void NetworkWatch::maybe_run_hook(const ReportRow& row, std::int64_t delta_ns) {
 
 RecheckOutcome NetworkWatch::recheck(const HookContext& context) {
   RecheckOutcome outcome;
+  // Read afresh: the monitor may not have processed the hook's address changes yet.
   Result<std::vector<KernelAddress>> addresses = read_kernel_addresses();
-  if (!addresses) return outcome;
+  if (!addresses) {
+    spdlog::error("{} {}: cannot re-check the address after the hook: {}", context.interface, context.address,
+                  addresses.error().reason);
+    return outcome;
+  }
   for (const KernelAddress& address : *addresses) {
     if (address.interface == context.interface && address.address == context.address) {
       outcome.valid_lft_s = address.valid_lft_s;
@@ -340,20 +351,15 @@ RecheckOutcome NetworkWatch::recheck(const HookContext& context) {
   }
   if (!outcome.danger_gone) return outcome;  // the address is gone
 
-  const auto clients = discover_clients(*addresses, DiscoveryRoots{});
-  const InterfaceReport report = InterfaceReport::join(*addresses, clients, overrides_of(config_));
-  for (const ReportRow& row : report.standing_check(wall_now_s())) {
+  const Snapshot snapshot = join_addresses(*addresses);
+  for (const ReportRow& row : snapshot.report.standing_check(wall_now_s())) {
     if (row.interface == context.interface && row.address == context.address) outcome.danger_gone = false;
   }
   return outcome;
 }
 
 void NetworkWatch::log_hook_reports() {
-  for (const HookRunReport& report : hooks_->take_reports()) {
-    Status written = json_.write_line(hook_report_json(report).dump(-1, ' ', false,
-                                                                     nlohmann::json::error_handler_t::replace));
-    if (!written) spdlog::error("{}", written.error().reason);
-  }
+  for (const HookRunReport& report : hooks_->take_reports()) emit_json(json_, hook_report_json(report));
 }
 
 }  // namespace timeguard

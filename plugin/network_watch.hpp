@@ -54,6 +54,7 @@ class NetworkWatch {
     std::map<std::string, ClientState> clients;
   };
 
+  Snapshot join_addresses(const std::vector<KernelAddress>& addresses) const;
   Result<Snapshot> take_snapshot();
   void evaluate(std::int64_t delta_ns, VerdictTrigger trigger, const TimeChange* step);
   void standing_check();
@@ -61,7 +62,7 @@ class NetworkWatch {
                    std::optional<std::int64_t> jump_delta_ns);
   void maybe_run_hook(const ReportRow& row, std::int64_t delta_ns);
   RecheckOutcome recheck(const HookContext& context);
-  void announce_watched(const InterfaceReport& report);
+  void announce_watched(const std::vector<ReportRow>& rows);
   void open_timer();
   void start_hook_runner();
   void log_hook_reports();

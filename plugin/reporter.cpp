@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "json_output.hpp"
 #include "live_event.hpp"
 #include "process_context.hpp"
 #include "time_change_format.hpp"
@@ -85,15 +86,6 @@ void Reporter::log_change(const TimeChange& change) {
   }
 }
 
-void Reporter::write_json_line(const std::string& line) {
-  Status written = json_.write_line(line);
-  if (written) return;
-  // One message per 1000 failures: a full disk would otherwise flood syslog.
-  if (counts_.json_errors++ % 1000 == 0) {
-    spdlog::error("{} (failure {} of this kind)", written.error().reason, counts_.json_errors);
-  }
-}
-
 void Reporter::report(TimeChange change) {
   // The parent and unit come from this host's /proc, which describes an old event's processes
   // no better than a guess: a pid from a saved log may belong to anything now.
@@ -105,7 +97,7 @@ void Reporter::report(TimeChange change) {
     case ChangeKind::denied: ++counts_.denied; break;
   }
   log_change(change);
-  write_json_line(to_json_line(change));
+  emit_json(json_, to_json(change));
 
   if (change.kind == ChangeKind::step && change.delta_ns) {
     correlator_.add_audit_step(*change.delta_ns, Clock::now());
@@ -124,7 +116,7 @@ void Reporter::report_unexplained_jump(const ClockJump& jump) {
                                  static_cast<std::uint32_t>(jump.realtime_after_ns % 1'000'000'000 / 1'000'000))},
       {"delta_ns", jump.delta_ns},
       {"attributed", false}};
-  write_json_line(object.dump());
+  emit_json(json_, object);
   network_.on_unexplained_jump(jump.delta_ns);
 }
 

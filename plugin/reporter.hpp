@@ -22,7 +22,6 @@ struct ReportCounts {
   std::uint64_t reads = 0;
   std::uint64_t denied = 0;
   std::uint64_t unexplained_jumps = 0;
-  std::uint64_t json_errors = 0;
 };
 
 // Reports classified clock changes: adds the process context from /proc, logs one line per
@@ -48,7 +47,6 @@ class Reporter {
 
  private:
   void log_change(const TimeChange& change);
-  void write_json_line(const std::string& line);
   void open_jump_watcher();
   void report_unexplained_jump(const ClockJump& jump);
 

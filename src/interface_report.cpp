@@ -129,15 +129,19 @@ std::vector<ReportRow> InterfaceReport::evaluate_step(std::int64_t delta_ns, std
   return evaluated;
 }
 
-std::vector<ReportRow> InterfaceReport::standing_check(std::int64_t now_s) const {
+std::vector<ReportRow> standing_dangers(std::vector<ReportRow> rows) {
   std::vector<ReportRow> attention;
-  for (ReportRow& row : evaluate_step(0, now_s)) {
+  for (ReportRow& row : rows) {
     const Verdict verdict = row.result.verdict;
     if (verdict == Verdict::no_client || verdict == Verdict::lifetime_shorter_than_renewal) {
       attention.push_back(std::move(row));
     }
   }
   return attention;
+}
+
+std::vector<ReportRow> InterfaceReport::standing_check(std::int64_t now_s) const {
+  return standing_dangers(evaluate_step(0, now_s));
 }
 
 std::map<std::string, ClientState> discover_clients(const std::vector<KernelAddress>& addresses,

@@ -60,6 +60,10 @@ struct ReportRow {
 std::optional<DhcpLease> find_lease(const ClientState& state, const KernelAddress& address);
 
 // The kernel addresses joined with their clients, ready to be evaluated.
+// Keeps the rows that need attention regardless of any step (no_client and
+// lifetime_shorter_than_renewal) from rows evaluated without a step.
+std::vector<ReportRow> standing_dangers(std::vector<ReportRow> rows);
+
 class InterfaceReport {
  public:
   InterfaceReport() = default;

@@ -35,6 +35,10 @@ Status JsonLineSink::open(const std::string& path) {
 
 Status JsonLineSink::reopen() { return open(path_); }
 
+Status JsonLineSink::write_object(const nlohmann::json& object) {
+  return write_line(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 Status JsonLineSink::check_writable(const std::string& path) {
   if (path.empty() || path == "-") return ok_status();
   JsonLineSink probe;
@@ -52,7 +56,10 @@ Status JsonLineSink::write_line(std::string_view line) {
   while (!rest.empty()) {
     const ssize_t written = ::write(fd_, rest.data(), rest.size());
     if (written < 0 && errno == EINTR) continue;
-    if (written < 0) return fail("cannot write JSON output " + path_ + ": " + std::strerror(errno));
+    if (written < 0) {
+      ++failures_;
+      return fail("cannot write JSON output " + path_ + ": " + std::strerror(errno));
+    }
     rest.remove_prefix(static_cast<std::size_t>(written));
   }
   return ok_status();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -32,12 +34,20 @@ class JsonLineSink {
   // Writes `line` plus a newline; the error names the path and errno text.
   Status write_line(std::string_view line);
 
+  // Writes `object` on one line. Strings from audit records and /proc may be invalid UTF-8,
+  // which nlohmann::json::dump() rejects by throwing, so such bytes become U+FFFD.
+  Status write_object(const nlohmann::json& object);
+
+  // Writes that failed since the sink was created, for rate-limited error logs.
+  std::uint64_t failures() const { return failures_; }
+
  private:
   void close_fd();
 
   std::string path_;
   int fd_ = -1;
   bool owns_fd_ = false;
+  std::uint64_t failures_ = 0;
 };
 
 }  // namespace timeguard
