@@ -116,7 +116,7 @@ void IntakeLoop::reload() {
   queue_.push(ConfigReloaded{config_});
 }
 
-// Returns false when a signal asks the plugin to stop.
+// Returns false when SIGTERM or SIGINT requests a stop.
 bool IntakeLoop::handle_signals() {
   signalfd_siginfo info{};
   while (read(options_.signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {

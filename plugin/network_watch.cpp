@@ -40,7 +40,7 @@ bool hooks_configured(const HookPolicy& policy) {
 // or missing file is reported when the operator configures it, not when the address is at risk.
 void log_hook_setup_problems(const PluginConfig& config) {
   if (Status safe = check_config_file(config.source_file); !safe) {
-    spdlog::error("lease-refresh hooks will be refused: {}", safe.error().reason);
+    spdlog::error("lease-refresh hooks will be rejected: {}", safe.error().reason);
   }
   std::vector<const HookSettings*> all{&config.hooks.defaults};
   for (const auto& [name, settings] : config.hooks.interfaces) all.push_back(&settings);
@@ -49,7 +49,7 @@ void log_hook_setup_problems(const PluginConfig& config) {
     for (const std::vector<std::string>& step : settings->command) {
       if (step.empty()) continue;
       Result<CheckedExecutable> program = open_checked_executable(step.front());
-      if (!program) spdlog::error("lease-refresh hooks will be refused: {}", program.error().reason);
+      if (!program) spdlog::error("lease-refresh hooks will be rejected: {}", program.error().reason);
     }
   }
 }

@@ -24,10 +24,10 @@ struct ReportCounts {
   std::uint64_t unexplained_jumps = 0;
 };
 
-// Reports classified clock changes: adds the process context from /proc, logs one line per
-// step or denied attempt (adjustments at debug, reads only counted), writes every event to
-// the JSON stream, holds steps against the leases and reports wall-clock jumps that no audit
-// record explains. Runs on the reporter thread, so slow /proc reads never stall the intake.
+// Reports classified clock changes. It adds the process context from /proc and logs one line
+// per step or denied attempt (adjustments at debug, reads only counted). It writes every event
+// to the JSON stream, holds steps against the leases and reports wall-clock jumps that no audit
+// record explains. It runs on the reporter thread, so slow /proc reads never stall the intake.
 class Reporter {
  public:
   using Clock = std::chrono::steady_clock;

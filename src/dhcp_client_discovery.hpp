@@ -8,7 +8,8 @@
 
 namespace timeguard {
 
-// Where discovery looks. Tests point these at fixture trees; production uses the defaults.
+// Directories that discovery reads. Tests point these at fixture trees, and production uses the
+// defaults.
 struct DiscoveryRoots {
   std::string proc = "/proc";  // process table, scanned for DHCP client processes
   std::string root = "/";      // prefix for lease and pid file paths (/var/lib/..., /run/...)

@@ -41,7 +41,7 @@ struct DhcpLease {
   bool schedule_known = true;
 };
 
-// What a lease file holds for one interface: the current lease (the last block written) and
+// The leases of one interface in a lease file: the current lease (the last block written) and
 // older, still unexpired leases for other addresses that the client may fall back to.
 struct LeaseFileContents {
   std::vector<DhcpLease> current;    // one per family present (v4 and/or v6)

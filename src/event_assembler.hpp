@@ -38,7 +38,7 @@ struct AssemblerStats {
 //
 // Records of one event may arrive in any order and interleaved with other events (TIME_*
 // records precede SYSCALL on kernels before 5.18). An event is kept when it has a TIME_*
-// record or a SYSCALL record of a clock syscall for its arch; of a kept event only SYSCALL,
+// record or a SYSCALL record of a clock syscall for its arch. Of a kept event only SYSCALL,
 // TIME_* and PROCTITLE lines are stored, so unrelated traffic costs a header parse and one
 // hash lookup. Ages are measured on the monotonic clock passed in, never on audit stamps.
 class EventAssembler {

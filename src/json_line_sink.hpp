@@ -21,8 +21,8 @@ class JsonLineSink {
   // Opens `path` (empty disables the sink). Creates the file with mode 0640.
   Status open(const std::string& path);
 
-  // Checks that `path` can be opened for appending (creating it if needed), without keeping it
-  // open; used to reject a configuration before it replaces the running one.
+  // Checks that `path` can be opened for appending, creating it if needed, and closes it again.
+  // A reload uses it to reject a configuration before it replaces the running one.
   static Status check_writable(const std::string& path);
 
   // Closes and opens the same path again, for log rotation on SIGHUP.

@@ -6,7 +6,7 @@
 
 namespace timeguard {
 
-// One global address as the kernel holds it. Lifetimes are seconds remaining, counted by the
+// One global address as the kernel reports it. Lifetimes are seconds remaining, counted by the
 // kernel on a monotonic clock; std::nullopt means "forever" (INFINITY_LIFE_TIME).
 struct KernelAddress {
   std::string interface;

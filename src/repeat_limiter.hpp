@@ -16,7 +16,7 @@ class RepeatLimiter {
 
   explicit RepeatLimiter(std::chrono::seconds interval) : interval_(interval) {}
 
-  // Returns true when the message for `key` may be logged now; `suppressed` is then set to the
+  // Returns true when the message for `key` may be logged now. Then `suppressed` is set to the
   // number of repeats dropped since the last one that went out.
   bool allow(const std::string& key, Clock::time_point now, std::uint64_t& suppressed);
 

@@ -9,7 +9,7 @@
 
 namespace timeguard {
 
-// What a clock syscall did to CLOCK_REALTIME.
+// Effect of a clock syscall on CLOCK_REALTIME.
 enum class ChangeKind {
   step,    // the kernel logged TIME_INJOFFSET: the wall clock jumped by delta_ns
   adjust,  // only TIME_ADJNTPVAL records: NTP discipline changed (offset, freq, status, ...)
@@ -27,7 +27,7 @@ struct NtpAdjustment {
   std::int64_t new_value = 0;
 };
 
-// The process that made the syscall, from the audit records; the parent_* and unit fields come
+// The process that made the syscall, from the audit records. The parent_* and unit fields come
 // from /proc when the process or its parent was still alive at receipt, and stay empty otherwise.
 struct ProcessInfo {
   pid_t pid = 0;

@@ -28,8 +28,8 @@ nlohmann::json adjustments_json(const std::vector<NtpAdjustment>& adjustments) {
 }
 
 void add_process(nlohmann::json& object, const ProcessInfo& process) {
-  // 0 means the record did not name the process (no SYSCALL record, or init's parent):
-  // no user-space process has pid 0, so null says "unknown" without a made-up number.
+  // 0 means the record did not name the process (no SYSCALL record, or init's parent). No
+  // user-space process has pid 0, so null marks it unknown instead of a made-up number.
   object["pid"] = process.pid != 0 ? nlohmann::json(process.pid) : nlohmann::json(nullptr);
   object["ppid"] = process.ppid != 0 ? nlohmann::json(process.ppid) : nlohmann::json(nullptr);
   object["uid"] = optional_number(process.uid);

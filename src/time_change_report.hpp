@@ -20,7 +20,7 @@ struct ProcessCounts {
   std::uint64_t reads = 0;
 };
 
-// What a set of saved audit logs says about the wall clock.
+// The wall-clock changes found in a set of saved audit logs.
 struct TimeChangeReport {
   std::vector<std::string> files;
   IntakeStats intake;

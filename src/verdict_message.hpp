@@ -27,7 +27,7 @@ spdlog::level::level_enum verdict_level(Verdict verdict);
 // then what caused the evaluation, e.g.
 //   eth0 10.0.0.5: the kernel removes this address in 178 s but dhclient will not renew for
 //   3778 s; wall clock stepped back 3600.000 s by date[4242]
-// `step` is the attributed step for audit_step; `jump_delta_ns` the size for clock_jump.
+// `step` is the attributed step for audit_step. `jump_delta_ns` is the size for clock_jump.
 std::string format_verdict_message(const ReportRow& row, VerdictTrigger trigger, const TimeChange* step,
                                    std::optional<std::int64_t> jump_delta_ns);
 
